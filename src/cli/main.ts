@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { OsdeckError } from '../domain/errors';
+import { loadConfig } from '../infra/config';
+import { ApiClient, clientConfig } from './api-client';
+import { CliError } from './cli-error';
+import { adminCommands } from './commands/admin-commands';
+import { auditCommands } from './commands/audit-commands';
+import { authCommands } from './commands/auth-commands';
+import { hostCommands } from './commands/host-commands';
+import { jobCommands } from './commands/job-commands';
+import { labCommands } from './commands/lab-commands';
+import { serve, worker } from './serve-command';
+
+const program = new Command('osdeck')
+  .description('Linux fleet operations over SSH: inventory, batch jobs, audit')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+const client = () => new ApiClient(clientConfig());
+
+program
+  .command('serve')
+  .description('start the API server and web console')
+  .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8080)')
+  .option('--data <dir>', 'data directory (default ./data or $OSDECK_DATA)')
+  .action(async (opts: { listen?: string; data?: string }) => serve(loadConfig({ listen: opts.listen, dataDir: opts.data })));
+
+program
+  .command('worker')
+  .description('run jobs from Redis (scale mode: needs OSDECK_REDIS_URL)')
+  .option('--data <dir>', 'data directory')
+  .action(async (opts: { data?: string }) => worker(loadConfig({ dataDir: opts.data })));
+
+adminCommands(program);
+authCommands(program, client);
+hostCommands(program, client);
+jobCommands(program, client);
+auditCommands(program, client);
+labCommands(program, client);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  if (e instanceof CliError || e instanceof OsdeckError) {
+    console.error(`osdeck: ${e.code}: ${e.message}`);
+    process.exit(e instanceof CliError ? e.exitCode : 1);
+  }
+  console.error(`osdeck: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,120 @@
+import type { Generated } from 'kysely';
+
+/** Kysely table types. Times are ISO-8601 text and booleans integers, so SQLite and PostgreSQL agree. */
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  password_hash: string;
+  role: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  role: string;
+  user_id: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface HostsTable {
+  id: string;
+  name: string;
+  transport: string;
+  address: string | null;
+  port: number | null;
+  ssh_user: string | null;
+  auth_type: string | null;
+  secret_enc: string | null;
+  host_key_fp: string | null;
+  host_key_seen_fp: string | null;
+  groups_json: string;
+  tags_json: string;
+  facts_json: string | null;
+  facts_at: string | null;
+  state: string;
+  last_error: string | null;
+  last_seen_at: string | null;
+  created_at: string;
+}
+
+export interface JobsTable {
+  id: string;
+  type: string;
+  params_json: string;
+  selector: string | null;
+  status: string;
+  created_by: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  total: number;
+  owner: string | null;
+  heartbeat_at: string | null;
+  cancel_requested: number;
+  error: string | null;
+}
+
+export interface JobStepsTable {
+  job_id: string;
+  seq: number;
+  host: string;
+  status: string;
+  exit_code: number | null;
+  stdout: string | null;
+  stderr: string | null;
+  stdout_bytes: number;
+  stderr_bytes: number;
+  truncated: number;
+  error_code: string | null;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  worker: string | null;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  ts: string;
+  actor: string;
+  actor_type: string;
+  source_ip: string | null;
+  action: string;
+  target: string | null;
+  result: string;
+  host: string | null;
+  command: string | null;
+  exit_code: number | null;
+  duration_ms: number | null;
+  bytes: number | null;
+  job_id: string | null;
+  detail_json: string | null;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  hosts: HostsTable;
+  jobs: JobsTable;
+  job_steps: JobStepsTable;
+  audit: AuditTable;
+}

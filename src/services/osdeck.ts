@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type Clock, systemClock } from '../infra/clock';
+import type { Config } from '../infra/config';
+import { SecretBox } from '../infra/crypto/secret-box';
+import { AuditRepository } from '../infra/db/audit-repository';
+import { type Db, openDatabase } from '../infra/db/database';
+import { HostsRepository } from '../infra/db/hosts-repository';
+import { JobsRepository } from '../infra/db/jobs-repository';
+import { UsersRepository } from '../infra/db/users-repository';
+import { BullMqQueue } from '../infra/queue/bullmq-queue';
+import { InProcessQueue } from '../infra/queue/in-process-queue';
+import type { JobQueue } from '../infra/queue/job-queue';
+import { SshPool } from '../infra/transport/ssh-pool';
+import { AuditService } from './audit-service';
+import { AuthService } from './auth-service';
+import { ExecJob } from './exec-job';
+import { HostService } from './host-service';
+import type { JobHandler } from './job-handler';
+import { JobRunner, type RunnerLog } from './job-runner';
+import { JobService } from './job-service';
+
+/** Everything a process needs, wired once. Services get their repositories injected. */
+export interface Osdeck {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  instanceId: string;
+  queue: JobQueue;
+  pool: SshPool;
+  audit: AuditService;
+  auth: AuthService;
+  hosts: HostService;
+  jobs: JobService;
+  runner: JobRunner;
+  close(): Promise<void>;
+}
+
+const quietLog: RunnerLog = { info: () => {}, error: () => {} };
+
+export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: RunnerLog } = {}): Promise<Osdeck> {
+  const clock = opts.clock ?? systemClock;
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const secrets = SecretBox.fromDataDir(config.dataDir, config.secretKey);
+  const pool = new SshPool();
+  const queue: JobQueue = config.redisUrl ? new BullMqQueue(config.redisUrl) : new InProcessQueue();
+  const audit = new AuditService(new AuditRepository(db), clock);
+  const auth = new AuthService(new UsersRepository(db), audit, clock, config.dataDir, config.sessionTtlHours);
+  const hosts = new HostService(new HostsRepository(db), pool, secrets, audit, clock);
+  const jobsRepo = new JobsRepository(db);
+  const jobs = new JobService(jobsRepo, queue, hosts, audit, clock);
+  const handlers = new Map<string, JobHandler>([['exec', new ExecJob(hosts, audit)]]);
+  const runner = new JobRunner(jobsRepo, handlers, clock, instanceId, opts.log ?? quietLog);
+  await hosts.ensureLocal();
+  return {
+    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner,
+    async close() {
+      await queue.close();
+      await pool.close();
+      await db.close();
+    },
+  };
+}
+
+/** Starts running jobs in this process (the server in embedded mode, or `osdeck worker`). */
+export function startJobProcessing(o: Osdeck): void {
+  o.queue.startProcessing((id, signal) => o.runner.run(id, signal), o.config.jobConcurrency);
+}
