@@ -1,0 +1,125 @@
+import type { AuditEntry, ExecRequest, Host, Job, JobWithSteps, Me, NewHost, Problem, Role, ServerStatus } from './api-types';
+
+/** An API failure, carrying the server's problem+json `code` and `detail`. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly details?: Record<string, unknown>;
+  constructor(p: Problem) {
+    super(p.detail);
+    this.name = 'ApiError';
+    this.status = p.status;
+    this.code = p.code;
+    this.detail = p.detail;
+    this.details = p.details;
+  }
+}
+
+const BASE = '/api/v1';
+
+/**
+ * What happens when the server says the session is gone (401) or that no admin exists yet.
+ * The session provider installs router-aware handlers; these defaults work without one.
+ */
+const handlers = {
+  unauthorized: () => {
+    if (location.pathname !== '/login') location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+  },
+  setupRequired: () => {
+    if (location.pathname !== '/setup') location.assign('/setup');
+  },
+};
+
+export function setAuthHandlers(h: Partial<typeof handlers>): void {
+  Object.assign(handlers, h);
+}
+
+// Calls where a 401 is an answer for the page itself, not a reason to leave it.
+const AUTH_PATHS = ['/auth/login', '/auth/logout', '/auth/me', '/setup'];
+
+async function request<T>(method: string, path: string, body?: unknown, opts: { signal?: AbortSignal } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // The server refuses cookie-authenticated writes without this header (CSRF protection).
+  if (method !== 'GET' && method !== 'HEAD') headers['x-osdeck-csrf'] = '1';
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError({ status: 0, code: 'NETWORK', detail: `cannot reach the osdeck server (${(err as Error).message})` });
+  }
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!res.ok) {
+    const p = (parsed ?? {}) as Partial<Problem>;
+    const err = new ApiError({
+      status: res.status,
+      code: typeof p.code === 'string' ? p.code : `HTTP_${res.status}`,
+      detail: typeof p.detail === 'string' ? p.detail : `${res.status} ${res.statusText || 'error'}`,
+      details: p.details,
+    });
+    if (res.status === 401 && !AUTH_PATHS.includes(path)) handlers.unauthorized();
+    throw err;
+  }
+  return parsed as T;
+}
+
+export const get = <T>(path: string, opts?: { signal?: AbortSignal }) => request<T>('GET', path, undefined, opts);
+export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {});
+export const del = <T>(path: string) => request<T>('DELETE', path);
+
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Typed calls, one per API operation the console uses. */
+export const api = {
+  status: () => get<ServerStatus>('/status'),
+  setup: (token: string, user: string, password: string) => post<{ user: Me }>('/setup', { token, user, password }),
+  login: (user: string, password: string) => post<Me>('/auth/login', { user, password }),
+  logout: () => post<{ ok: boolean }>('/auth/logout'),
+  me: () => get<Me>('/auth/me'),
+
+  hosts: () => get<Host[]>('/hosts'),
+  host: (name: string) => get<Host>(`/hosts/${enc(name)}`),
+  addHost: (h: NewHost) => post<Host>('/hosts', h),
+  removeHost: (name: string) => del<{ ok: boolean }>(`/hosts/${enc(name)}`),
+  trustHost: (name: string, fingerprint?: string) => post<Host>(`/hosts/${enc(name)}/trust`, fingerprint ? { fingerprint } : {}),
+  refreshHost: (name: string) => post<Host>(`/hosts/${enc(name)}/refresh`),
+
+  exec: (r: ExecRequest) => post<Job>('/exec', r),
+  jobs: (limit = 50) => get<Job[]>(`/jobs${query({ limit })}`),
+  job: (id: string) => get<JobWithSteps>(`/jobs/${enc(id)}`),
+  cancelJob: (id: string) => post<Job>(`/jobs/${enc(id)}/cancel`),
+  jobEventsUrl: (id: string) => `${BASE}/jobs/${enc(id)}/events`,
+
+  audit: (f: { limit?: number; before?: number; action?: string; host?: string; actor?: string }) => get<AuditEntry[]>(`/audit${query(f)}`),
+
+  addUser: (name: string, password: string, role: Role) => post<{ name: string; role: Role }>('/users', { name, password, role }),
+};
+
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) return err.detail;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

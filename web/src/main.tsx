@@ -1,0 +1,58 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { RequireSetupDone, RequireUser } from './components/RouteGuards';
+import { Layout } from './components/Layout';
+import { AddHostPage } from './pages/add-host/AddHostPage';
+import { AuditPage } from './pages/audit/AuditPage';
+import { FleetPage } from './pages/fleet/FleetPage';
+import { HostPage } from './pages/host/HostPage';
+import { JobPage } from './pages/job/JobPage';
+import { JobsPage } from './pages/jobs/JobsPage';
+import { LoginPage } from './pages/login/LoginPage';
+import { NotFoundPage } from './pages/not-found/NotFoundPage';
+import { SetupPage } from './pages/setup/SetupPage';
+import { SessionProvider } from './session';
+import './styles.css';
+
+function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider>
+        <Routes>
+          <Route path="/setup" element={<SetupPage />} />
+          <Route
+            path="/login"
+            element={
+              <RequireSetupDone>
+                <LoginPage />
+              </RequireSetupDone>
+            }
+          />
+          <Route
+            element={
+              <RequireUser>
+                <Layout />
+              </RequireUser>
+            }
+          >
+            <Route index element={<Navigate to="/hosts" replace />} />
+            <Route path="/hosts" element={<FleetPage />} />
+            <Route path="/hosts/new" element={<AddHostPage />} />
+            <Route path="/hosts/:name" element={<HostPage />} />
+            <Route path="/jobs" element={<JobsPage />} />
+            <Route path="/jobs/:id" element={<JobPage />} />
+            <Route path="/audit" element={<AuditPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
