@@ -10,6 +10,9 @@ import {
   labHostAddress,
   labHostCountProblem,
   labHostIndices,
+  labHostMac,
+  labMacForAddress,
+  LAB_BRIDGE_MAC,
   labHostName,
   labNetnsName,
   labVethName,
@@ -84,6 +87,20 @@ test('parsing names is the exact inverse of naming', () => {
   }
   assert.equal(parseLabHostName('lab-0'), null);
   assert.equal(parseLabHostName('lab-1 '), null);
+});
+
+test('MACs embed the address, so they are unique and distinct from the bridge', () => {
+  assert.equal(labMacForAddress(LAB_BRIDGE_ADDRESS), LAB_BRIDGE_MAC);
+  assert.equal(labHostMac(1), '02:00:c6:12:00:02');
+  assert.equal(labHostMac(1000), '02:00:c6:12:03:fb');
+  const macs = new Set<string>([LAB_BRIDGE_MAC]);
+  for (let index = 1; index <= LAB_MAX_HOSTS; index++) {
+    const mac = labHostMac(index);
+    assert.match(mac, /^02:00(:[0-9a-f]{2}){4}$/, 'locally administered unicast');
+    macs.add(mac);
+  }
+  assert.equal(macs.size, LAB_MAX_HOSTS + 1);
+  assert.throws(() => labMacForAddress('10.0.0.1'), RangeError);
 });
 
 test('lab network membership', () => {

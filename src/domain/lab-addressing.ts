@@ -12,8 +12,7 @@ export const LAB_MAX_HOSTS = 1000;
 
 export const LAB_BRIDGE_NAME = 'osdeck-lab0';
 export const LAB_BRIDGE_ADDRESS = '198.18.0.1';
-// Fixed, locally administered MAC: otherwise a bridge takes the lowest port MAC and changes
-// it as ports come and go, which invalidates the hosts' ARP entries for the gateway.
+// Fixed too: a bridge otherwise takes the lowest port MAC and changes it as ports come and go.
 export const LAB_BRIDGE_MAC = '02:00:c6:12:00:01';
 export const LAB_PREFIX_LENGTH = 15;
 export const LAB_NETWORK = '198.18.0.0';
@@ -62,6 +61,23 @@ export function labNetnsName(index: number): string {
 export function labVethName(index: number): string {
   assertIndex(index);
   return `${LAB_VETH_PREFIX}${index}`;
+}
+
+/**
+ * Locally administered MAC embedding an IPv4 address (`02:00:` + its four octets in hex).
+ * Fixed MACs let the lab install permanent neighbour entries instead of relying on ARP: with
+ * hundreds of ports on one bridge every ARP broadcast is copied to every host, and the root
+ * namespace's ARP table starts garbage-collecting live entries past gc_thresh2 (512).
+ */
+export function labMacForAddress(address: string): string {
+  if (!isInLabNetwork(address)) throw new RangeError(`${address} is not inside 198.18.0.0/15`);
+  const hex = address.split('.').map((octet) => Number(octet).toString(16).padStart(2, '0'));
+  return `02:00:${hex.join(':')}`;
+}
+
+/** MAC of the host-side veth end of host `index`. */
+export function labHostMac(index: number): string {
+  return labMacForAddress(labHostAddress(index));
 }
 
 /** Dotted-quad IPv4 address of the host, inside 198.18.0.0/15, never ending in .0/.1/.255. */

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const CLI = join(ROOT, 'src', 'cli', 'main.ts');
-export const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** One process (node with tsx's loader), so a SIGKILL really kills the server: the tsx wrapper would leave its child running. */
+export const NODE_ARGS = ['--import', 'tsx', CLI];
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,7 +41,7 @@ export async function startServer(opts: { dataDir?: string; env?: NodeJS.Process
   delete env.OSDECK_TOKEN;
   let output = '';
   const launch = async () => {
-    const proc = spawn(TSX, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...NODE_ARGS, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout!.on('data', (c) => (output += c));
     proc.stderr!.on('data', (c) => (output += c));
     const deadline = Date.now() + 30_000;
@@ -95,7 +96,7 @@ export interface CliResult {
 
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(TSX, [CLI, ...args], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [...NODE_ARGS, ...args], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (c) => (stdout += c));

@@ -58,6 +58,12 @@ export async function startSshd(): Promise<SshdFixture> {
     new Promise<void>((r) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return r();
       proc.once('exit', () => r());
+      // per-connection sshd children outlive the listener; a reinstalled host drops them too
+      try {
+        execFileSync('pkill', ['-KILL', '-P', String(proc.pid)]);
+      } catch {
+        /* no children */
+      }
       proc.kill('SIGTERM');
     });
   await launch();

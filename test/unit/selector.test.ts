@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSelector, resolveSelector } from '../../src/domain/selector';
 
-const hosts = [
+const hosts: Array<{ name: string; groups: string[]; tags: Record<string, string> }> = [
   { name: 'local', groups: [], tags: {} },
   { name: 'web-1', groups: ['web'], tags: { env: 'prod' } },
   { name: 'web-2', groups: ['web'], tags: { env: 'staging' } },

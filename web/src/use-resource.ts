@@ -40,7 +40,7 @@ export function useResource<T>(load: () => Promise<T>, key: unknown[]): Resource
     return () => {
       seq.current++;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `key` is the dependency list by design: the loader closure changes every render
   }, key);
 
   return { data, error, loading, reload, setData };

@@ -25,6 +25,7 @@ import {
   isInLabNetwork,
   labHostAddress,
   labHostCountProblem,
+  labHostMac,
   labHostIndices,
   labHostName,
   labNetnsName,
@@ -551,6 +552,7 @@ async function createBridge(tools: LabTools): Promise<void> {
   try {
     await runIpBatch(tools, [
       `link add ${LAB_BRIDGE_NAME} address ${LAB_BRIDGE_MAC} type bridge`,
+      `link set ${LAB_BRIDGE_NAME} addrgenmode none`,
       `addr add ${LAB_BRIDGE_ADDRESS}/${LAB_PREFIX_LENGTH} dev ${LAB_BRIDGE_NAME}`,
       `link set ${LAB_BRIDGE_NAME} up`,
     ]);
@@ -559,18 +561,27 @@ async function createBridge(tools: LabTools): Promise<void> {
   }
 }
 
-const ROOT_LINES_PER_HOST = 2;
+const ROOT_LINES_PER_HOST = 4;
 
 /**
- * Creates every namespace and veth pair in one `ip -batch` process: one fork instead of 2N,
+ * Creates every namespace and veth pair in one `ip -batch` process: one fork instead of 4N,
  * and namespaces are created serially, which avoids concurrent `ip netns add` racing to
- * set up the /run/netns mount.
+ * set up the /run/netns mount. Each host also gets a permanent neighbour entry (see
+ * labMacForAddress for why ARP is avoided). IPv6 is off on lab links (addrgenmode none: no
+ * link-local address, so no DAD, router or MLD chatter): the lab is IPv4-only, and on one
+ * bridge every such multicast is copied to every host, N² while the lab comes up.
  */
 async function createNamespacesAndVeths(tools: LabTools, hosts: readonly LabHost[]): Promise<void> {
-  const lines = hosts.flatMap((host) => [
-    `netns add ${host.netns}`,
-    `link add ${labVethName(host.index)} master ${LAB_BRIDGE_NAME} up type veth peer name ${LAB_HOST_INTERFACE} netns ${host.netns}`,
-  ]);
+  const lines = hosts.flatMap((host) => {
+    const veth = labVethName(host.index);
+    const mac = labHostMac(host.index);
+    return [
+      `netns add ${host.netns}`,
+      `link add ${veth} master ${LAB_BRIDGE_NAME} type veth peer name ${LAB_HOST_INTERFACE} address ${mac} netns ${host.netns}`,
+      `link set ${veth} addrgenmode none up`,
+      `neigh replace ${host.address} lladdr ${mac} dev ${LAB_BRIDGE_NAME} nud permanent`,
+    ];
+  });
   try {
     await runIpBatch(tools, lines);
   } catch (error) {
@@ -587,8 +598,10 @@ async function configureHostNetwork(tools: LabTools, host: LabHost): Promise<voi
     tools,
     [
       'link set lo up',
+      `link set ${LAB_HOST_INTERFACE} addrgenmode none`,
       `addr add ${host.address}/${LAB_PREFIX_LENGTH} dev ${LAB_HOST_INTERFACE}`,
       `link set ${LAB_HOST_INTERFACE} up`,
+      `neigh replace ${LAB_BRIDGE_ADDRESS} lladdr ${LAB_BRIDGE_MAC} dev ${LAB_HOST_INTERFACE} nud permanent`,
       `route add default via ${LAB_BRIDGE_ADDRESS}`,
     ],
     ['-n', host.netns],

@@ -1,16 +1,15 @@
+import type { ReactNode } from 'react';
 import { ApiError, errorText } from '../api';
 
 /** Shows an API error's `detail` (never HTML), with its stable code for reference. */
 export function ErrorBanner({ error, title, onDismiss }: { error: unknown; title?: string; onDismiss?: () => void }) {
   if (error === undefined || error === null) return null;
   const code = error instanceof ApiError ? error.code : undefined;
-  const retryAfter = error instanceof ApiError && error.status === 429 ? Number(error.details?.retryAfter) : NaN;
   return (
     <div className="banner banner-error" role="alert">
       <div className="banner-body">
         {title && <strong>{title}: </strong>}
         <span className="banner-detail">{errorText(error)}</span>
-        {Number.isFinite(retryAfter) && retryAfter > 0 && <span> Try again in {retryAfter} s.</span>}
         {code && <span className="banner-code">{code}</span>}
       </div>
       {onDismiss && (
@@ -22,6 +21,6 @@ export function ErrorBanner({ error, title, onDismiss }: { error: unknown; title
   );
 }
 
-export function Notice({ kind = 'info', children }: { kind?: 'info' | 'warning' | 'success'; children: React.ReactNode }) {
+export function Notice({ kind = 'info', children }: { kind?: 'info' | 'warning' | 'success'; children: ReactNode }) {
   return <div className={`banner banner-${kind}`}>{children}</div>;
 }

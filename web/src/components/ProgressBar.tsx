@@ -1,7 +1,7 @@
-/** done/total as a bar split by outcome: green ok, red failures, grey the rest still open. */
-export function ProgressBar({ total, ok, bad, label, compact }: { total: number; ok: number; bad: number; label?: string; compact?: boolean }) {
+/** done/total as a bar split by outcome: green ok, red failures, dark grey stopped; light grey is still open. */
+export function ProgressBar({ total, ok, bad, stopped = 0, label, compact }: { total: number; ok: number; bad: number; stopped?: number; label?: string; compact?: boolean }) {
   const pct = (n: number) => (total > 0 ? Math.min(100, (n / total) * 100) : 0);
-  const done = ok + bad;
+  const done = ok + bad + stopped;
   return (
     <div className={compact ? 'progress progress-compact' : 'progress'}>
       <div
@@ -14,6 +14,7 @@ export function ProgressBar({ total, ok, bad, label, compact }: { total: number;
       >
         <div className="progress-ok" style={{ width: `${pct(ok)}%` }} />
         <div className="progress-bad" style={{ width: `${pct(bad)}%` }} />
+        <div className="progress-stopped" style={{ width: `${pct(stopped)}%` }} />
       </div>
       <span className="progress-text">
         {done}/{total}
