@@ -30,6 +30,17 @@ declare module 'fastify' {
   }
 }
 
+const READ_AUDIT_WINDOW_MS = 5 * 60_000;
+const recentReads = new Map<string, number>();
+function readSeen(key: string): boolean {
+  const now = Date.now();
+  const last = recentReads.get(key);
+  if (last !== undefined && now - last < READ_AUDIT_WINDOW_MS) return true;
+  if (recentReads.size > 10_000) recentReads.clear();
+  recentReads.set(key, now);
+  return false;
+}
+
 export function actorOf(req: FastifyRequest): Actor {
   if (!req.actor) throw unauthorized();
   return req.actor;
@@ -64,7 +75,7 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
     const url = req.url.split('?')[0]!;
     if (!url.startsWith('/api/')) return; // static console files and health checks
     const permission = req.routeOptions.config?.permission;
-    if (!req.routeOptions.url) return; // unknown route: the not-found handler answers
+    if (!req.routeOptions.url || req.routeOptions.url === '/*') return; // unknown route: the not-found handler answers
     if (!permission) return sendProblem(reply, req, 500, 'ROUTE_WITHOUT_PERMISSION', 'route declares no permission');
     const auth = req.headers.authorization;
     const bearer = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined;
@@ -86,8 +97,10 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
   // never are (they carry secrets); only the public status/schema and event streams are skipped.
   app.addHook('onResponse', async (req, reply) => {
     if (req.method === 'HEAD' || req.method === 'OPTIONS') return;
-    if (!req.url.startsWith('/api/') || !req.routeOptions.url) return;
+    if (!req.url.startsWith('/api/') || !req.routeOptions.url || req.routeOptions.url === '/*') return;
     if (req.method === 'GET' && (req.routeOptions.config?.permission === 'public' || req.routeOptions.url.endsWith('/events'))) return;
+    // reads are recorded once per actor and route per window, so a console polling every few seconds does not drown the log
+    if (req.method === 'GET' && readSeen(`${req.actor?.name ?? req.ip}|${req.routeOptions.url}|${reply.statusCode}`)) return;
     const actor = req.actor ?? { type: 'user' as const, name: 'anonymous', role: 'viewer' as const, userId: null, sourceIp: req.ip };
     await o.audit
       .record(actor, {
@@ -119,11 +132,12 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
 
   const webRoot = opts.webRoot === undefined ? findWebRoot() : opts.webRoot;
   if (webRoot) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    // wildcard: files are looked up per request, so a rebuilt console is served without a restart
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: true, index: ['index.html'] });
   }
   app.setNotFoundHandler((req, reply) => {
     // the console is a single-page app: unknown non-API paths get index.html
-    if (webRoot && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+    if (webRoot && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/')) return reply.type('text/html').sendFile('index.html');
     return sendProblem(reply, req, 404, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`);
   });
   return app;

@@ -476,7 +476,7 @@ async function terminate(pids: readonly number[]): Promise<void> {
  * sshd still running one of this lab dir's configs outside them (left by an interrupted
  * teardown that already removed the namespace's name).
  */
-async function findLabProcesses(netnsNames: readonly string[], paths: LabPaths): Promise<number[]> {
+async function findLabProcesses(netnsNames: readonly string[], paths: LabPaths, namespacesOnly = false): Promise<number[]> {
   const labNamespaces = new Set<string>();
   for (const name of netnsNames) {
     try {
@@ -502,6 +502,7 @@ async function findLabProcesses(netnsNames: readonly string[], paths: LabPaths):
       found.push(pid);
       continue;
     }
+    if (namespacesOnly) continue;
     const commandLine = await readCommandLine(pid);
     // sshd's process title is `sshd: /usr/sbin/sshd -f <config> … [listener] …`.
     if (/^(sshd: )?\S*sshd /.test(commandLine) && commandLine.includes(` -f ${hostsMarker}`)) found.push(pid);
@@ -922,9 +923,12 @@ export async function regenerateHostKey(opts: { dir: string; name: string }): Pr
   const files = hostPaths(paths, host.name);
   let step = 'stopping sshd';
   try {
-    // Only the listener: open sessions are separate processes and keep running.
-    const pid = await readSshdPid(files);
-    if (pid !== null) await terminate([pid]);
+    // Like a reinstall: the listener and every open session go, so clients must reconnect and
+    // meet the new key (sessions are separate processes that would otherwise keep running).
+    const pids = await findLabProcesses([host.netns], paths, true);
+    const listener = await readSshdPid(files);
+    if (listener !== null && !pids.includes(listener)) pids.push(listener);
+    if (pids.length) await terminate(pids);
     step = 'generating host key';
     await fs.rm(files.hostKeyPath, { force: true });
     await fs.rm(`${files.hostKeyPath}.pub`, { force: true });
