@@ -1,12 +1,16 @@
 // Bundles the server + CLI into dist/osdeck.js (dependencies stay in node_modules) and copies
 // the probe scripts beside it.
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+rmSync('dist/chunks', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/osdeck.js',
+  entryPoints: { osdeck: 'src/cli/main.ts' },
+  outdir: 'dist',
+  // code splitting keeps dynamic imports lazy: client commands do not load the server's modules
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

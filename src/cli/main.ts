@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { OsdeckError } from '../domain/errors';
-import { loadConfig } from '../infra/config';
 import { ApiClient, clientConfig } from './api-client';
 import { CliError } from './cli-error';
 import { adminCommands } from './commands/admin-commands';
@@ -9,7 +8,6 @@ import { authCommands } from './commands/auth-commands';
 import { hostCommands } from './commands/host-commands';
 import { jobCommands } from './commands/job-commands';
 import { labCommands } from './commands/lab-commands';
-import { serve, worker } from './serve-command';
 
 const program = new Command('osdeck')
   .description('Linux fleet operations over SSH: inventory, batch jobs, audit')
@@ -24,13 +22,20 @@ program
   .description('start the API server and web console')
   .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8080)')
   .option('--data <dir>', 'data directory (default ./data or $OSDECK_DATA)')
-  .action(async (opts: { listen?: string; data?: string }) => serve(loadConfig({ listen: opts.listen, dataDir: opts.data })));
+  .action(async (opts: { listen?: string; data?: string }) => {
+    // server-side modules load only for the commands that need them: client commands start fast
+    const [{ serve }, { loadConfig }] = await Promise.all([import('./serve-command'), import('../infra/config')]);
+    await serve(loadConfig({ listen: opts.listen, dataDir: opts.data }));
+  });
 
 program
   .command('worker')
   .description('run jobs from Redis (scale mode: needs OSDECK_REDIS_URL)')
   .option('--data <dir>', 'data directory')
-  .action(async (opts: { data?: string }) => worker(loadConfig({ dataDir: opts.data })));
+  .action(async (opts: { data?: string }) => {
+    const [{ worker }, { loadConfig }] = await Promise.all([import('./serve-command'), import('../infra/config')]);
+    await worker(loadConfig({ dataDir: opts.data }));
+  });
 
 adminCommands(program);
 authCommands(program, client);

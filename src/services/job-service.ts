@@ -123,7 +123,7 @@ export class JobService {
   }
 
   /** Progress as events: a snapshot first, then each step as it finishes, then the end. Works across processes (it reads the store). */
-  async *watch(id: string, signal: AbortSignal, pollMs = 400): AsyncGenerator<JobEvent> {
+  async *watch(id: string, signal: AbortSignal, pollMs = 250): AsyncGenerator<JobEvent> {
     let job = await this.get(id);
     yield { type: 'job', job };
     const seen = new Map<string, string>();

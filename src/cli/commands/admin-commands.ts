@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, redactedConfig } from '../../infra/config';
-import { createOsdeck } from '../../services/osdeck';
 import { CliError } from '../cli-error';
 import { printJson } from './output';
 
@@ -28,6 +27,7 @@ export function adminCommands(program: Command): void {
     .action(async (opts: { data?: string; user: string; passwordFile: string; tokenFile: string }) => {
       const config = loadConfig({ dataDir: opts.data });
       const password = readSecretFile(opts.passwordFile, 'the password');
+      const { createOsdeck } = await import('../../services/osdeck');
       const o = await createOsdeck(config);
       try {
         const { token } = await o.auth.bootstrapAdmin(opts.user, password);
@@ -44,6 +44,7 @@ export function adminCommands(program: Command): void {
     .requiredOption('--user <name>', 'user name')
     .requiredOption('--password-file <file>', "file holding the new password ('-' for stdin)")
     .action(async (opts: { data?: string; user: string; passwordFile: string }) => {
+      const { createOsdeck } = await import('../../services/osdeck');
       const o = await createOsdeck(loadConfig({ dataDir: opts.data }));
       try {
         await o.auth.resetPassword(opts.user, readSecretFile(opts.passwordFile, 'the password'));

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { HostView } from '../../services/host-service';
-import { LabError, type LabState, labDown, labStatus, labUp, readLabState, regenerateHostKey } from '../../infra/lab/netns-lab';
+import type { LabState } from '../../infra/lab/netns-lab';
+
+// the lab module loads on use: client commands should not pay for it
+const lab = () => import('../../infra/lab/netns-lab');
 import type { ApiClient } from '../api-client';
 import { CliError } from '../cli-error';
 import { table } from '../table';
@@ -42,13 +45,14 @@ async function register(api: ApiClient, state: LabState): Promise<{ added: numbe
 }
 
 function wrap(e: unknown): never {
-  if (e instanceof LabError) throw new CliError(e.code, e.message);
+  const le = e as { name?: string; code?: string; message: string };
+  if (le && typeof le.code === 'string' && le.code.startsWith('LAB_')) throw new CliError(le.code, le.message);
   throw e;
 }
 
 export function labCommands(program: Command, client: () => ApiClient): void {
-  const lab = program.command('lab').description('real test hosts on this machine: one network namespace + sshd each (root)');
-  lab
+  const labCmd = program.command('lab').description('real test hosts on this machine: one network namespace + sshd each (root)');
+  labCmd
     .command('up')
     .description('create N lab hosts (198.18.0.0/15) and register them into osdeck as group lab')
     .requiredOption('--hosts <n>', 'how many hosts', (v) => Number(v))
@@ -58,7 +62,7 @@ export function labCommands(program: Command, client: () => ApiClient): void {
     .action(async (opts: { hosts: number; dir: string; register: boolean; json?: boolean }) => {
       const started = Date.now();
       const tty = process.stderr.isTTY;
-      const state = await labUp({
+      const state = await (await lab()).labUp({
         dir: opts.dir,
         hosts: opts.hosts,
         onProgress: (done, total) => tty && process.stderr.write(`\r\u001b[Klab: ${done}/${total} hosts up`),
@@ -71,12 +75,12 @@ export function labCommands(program: Command, client: () => ApiClient): void {
       console.log(`lab: ${state.hosts.length} hosts up in ${secs}s (${state.hosts[0]?.address} … ${state.hosts.at(-1)?.address}), key ${state.privateKeyPath}`);
       if (reg) console.log(`registered into osdeck as group 'lab': ${reg.added} added, ${reg.kept} already there`);
     });
-  lab
+  labCmd
     .command('status')
     .option('--dir <dir>', 'lab state directory', DEFAULT_LAB_DIR)
     .option('--json', 'JSON output')
     .action(async (opts: { dir: string; json?: boolean }) => {
-      const s = await labStatus({ dir: opts.dir }).catch(wrap);
+      const s = await (await lab()).labStatus({ dir: opts.dir }).catch(wrap);
       if (opts.json) return printJson(s);
       if (s.length === 0) return console.log('lab: no hosts');
       console.log(table(['name', 'address', 'netns', 'sshd', 'reachable'], s.map((h) => [h.name, h.address, h.netnsExists ? 'yes' : 'NO', h.sshdRunning ? 'yes' : 'NO', h.reachable ? 'yes' : 'NO'])));
@@ -84,13 +88,13 @@ export function labCommands(program: Command, client: () => ApiClient): void {
       console.log(`${s.length - bad} of ${s.length} reachable`);
       if (bad) process.exitCode = 2;
     });
-  lab
+  labCmd
     .command('down')
     .description('remove every lab host (also after a crash) and unregister them from osdeck')
     .option('--dir <dir>', 'lab state directory', DEFAULT_LAB_DIR)
     .option('--no-register', 'do not touch the osdeck server')
     .action(async (opts: { dir: string; register: boolean }) => {
-      const state = await readLabState(opts.dir).catch(() => null);
+      const state = await (await lab()).readLabState(opts.dir).catch(() => null);
       let removed = 0;
       if (opts.register) {
         try {
@@ -105,15 +109,15 @@ export function labCommands(program: Command, client: () => ApiClient): void {
           console.error(`osdeck: lab hosts not unregistered (${(e as Error).message}); tearing down anyway`);
         }
       }
-      const r = await labDown({ dir: opts.dir }).catch(wrap);
+      const r = await (await lab()).labDown({ dir: opts.dir }).catch(wrap);
       console.log(`lab: removed ${r.removedNetns} namespaces, stopped ${r.killedSshd} sshd processes${opts.register ? `, unregistered ${removed} hosts` : ''}`);
     });
-  lab
+  labCmd
     .command('rekey <name>')
     .description("give a lab host a new SSH host key (simulates a reinstall)")
     .option('--dir <dir>', 'lab state directory', DEFAULT_LAB_DIR)
     .action(async (name: string, opts: { dir: string }) => {
-      await regenerateHostKey({ dir: opts.dir, name }).catch(wrap);
+      await (await lab()).regenerateHostKey({ dir: opts.dir, name }).catch(wrap);
       console.log(`lab: ${name} has a new host key`);
     });
 }

@@ -196,6 +196,7 @@ interface LabTools {
   unshare: string;
   hostname: string;
   sh: string;
+  mount: string;
 }
 
 const TOOL_PACKAGES: Record<keyof LabTools, { program: string; debianPackage: string }> = {
@@ -205,6 +206,7 @@ const TOOL_PACKAGES: Record<keyof LabTools, { program: string; debianPackage: st
   unshare: { program: 'unshare', debianPackage: 'util-linux' },
   hostname: { program: 'hostname', debianPackage: 'hostname' },
   sh: { program: 'sh', debianPackage: 'dash' },
+  mount: { program: 'mount', debianPackage: 'mount' },
 };
 
 // sbin directories are often missing from PATH under sudo or in services.
@@ -249,7 +251,7 @@ async function findLabTools(needed: ReadonlyArray<keyof LabTools>): Promise<LabT
   return found as LabTools;
 }
 
-const ALL_TOOLS: ReadonlyArray<keyof LabTools> = ['ip', 'sshd', 'sshKeygen', 'unshare', 'hostname', 'sh'];
+const ALL_TOOLS: ReadonlyArray<keyof LabTools> = ['ip', 'sshd', 'sshKeygen', 'unshare', 'hostname', 'sh', 'mount'];
 
 // ---------------------------------------------------------------------------------------------
 // Files in the lab directory
@@ -713,12 +715,17 @@ async function waitForSsh(host: LabHost, files: HostPaths): Promise<number> {
 async function startSshd(tools: LabTools, host: LabHost, files: HostPaths): Promise<void> {
   await fs.rm(files.pidPath, { force: true });
   await fs.writeFile(files.logPath, '');
+  // A lab host is a fresh server, not this workstation: the machine's own /root/.bashrc (which
+  // Debian's bash sources for every sshd session, here running `pyenv init`) is masked inside the
+  // host's private mount namespace. Otherwise every remote command pays for it.
+  const bashrc = path.join(path.dirname(path.dirname(files.hostDir)), 'root-bashrc');
+  await fs.writeFile(bashrc, '# osdeck lab host: no per-user shell setup\n', { mode: 0o644 });
   try {
     await runCommand(tools.ip, [
       'netns', 'exec', host.netns,
-      tools.unshare, '--uts',
-      tools.sh, '-c', '"$1" "$2" && exec "$3" -f "$4" -E "$5"',
-      'osdeck-lab-sshd', tools.hostname, host.hostname, tools.sshd, files.configPath, files.logPath,
+      tools.unshare, '--uts', '--mount', '--propagation', 'private',
+      tools.sh, '-c', '"$1" "$2" && { [ ! -e /root/.bashrc ] || "$7" --bind "$6" /root/.bashrc; } && exec "$3" -f "$4" -E "$5"',
+      'osdeck-lab-sshd', tools.hostname, host.hostname, tools.sshd, files.configPath, files.logPath, bashrc, tools.mount,
     ]);
   } catch (error) {
     // sshd logs its reason (bad key, bad config) to -E; the wrapper command line is noise.

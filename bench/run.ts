@@ -1,0 +1,15 @@
+// npm run bench -- [NAME ...]: runs the named benchmarks (default: all) and prints their ratios.
+import { execBenchmark } from './exec-bench';
+
+const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = { exec: execBenchmark };
+
+const [name, ...rest] = process.argv.slice(2);
+const chosen = name ? [name] : Object.keys(BENCHMARKS);
+for (const n of chosen) {
+  const run = BENCHMARKS[n];
+  if (!run) {
+    console.error(`unknown benchmark '${n}'; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.exit(2);
+  }
+  await run(name ? rest : []);
+}
