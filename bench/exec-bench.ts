@@ -67,6 +67,7 @@ export async function execBenchmark(args: string[]): Promise<void> {
     const ansibleOk = (r: Timed) => r.stdout.split('\n').filter((l) => l.includes('| CHANGED |') && l.includes(kernel)).length;
 
     const rows: Array<[string, Timed, number]> = [];
+    console.log('  running osdeck twice, then ansible twice (ansible takes a while)…');
     const o1 = await runOsdeck();
     rows.push(['osdeck, first run (new connections)', o1, osdeckOk(o1)]);
     const o2 = await runOsdeck();
