@@ -93,7 +93,9 @@ test('cookie sessions: login, CSRF header required for writes, logout', async ()
   assert.match(login.headers.get('set-cookie')!, /HttpOnly/i);
   assert.match(login.headers.get('set-cookie')!, /SameSite=Strict/i);
   const me = await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie } });
-  assert.deepEqual(await me.json(), { name: 'olga', role: 'operator', type: 'user' });
+  const meBody = (await me.json()) as { name: string; role: string; permissions: string[] };
+  assert.deepEqual([meBody.name, meBody.role], ['olga', 'operator']);
+  assert.ok(meBody.permissions.includes('host.exec') && !meBody.permissions.includes('user.admin'));
   const noCsrf = await fetch(`${server.url}/api/v1/exec`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ selector: 'local', command: 'true' }) });
   assert.equal(noCsrf.status, 403);
   const withCsrf = await fetch(`${server.url}/api/v1/exec`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-osdeck-csrf': '1' }, body: JSON.stringify({ selector: 'local', command: 'true' }) });

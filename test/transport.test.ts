@@ -51,7 +51,12 @@ test('many concurrent commands on one host stay under sshd MaxSessions (channel 
 
 test('timeout: the command is stopped and reported as COMMAND_TIMEOUT; the connection stays usable', async () => {
   const t = pool.transport(cfg());
-  await assert.rejects(t.runScript('sleep 30', { timeoutMs: 500 }), (e: HostError) => e.code === 'COMMAND_TIMEOUT' && /fx/.test(e.message));
+  await assert.rejects(t.runScript('echo before-the-hang; sleep 30', { timeoutMs: 1000 }), (e: HostError) => {
+    assert.equal(e.code, 'COMMAND_TIMEOUT');
+    assert.match(e.message, /^fx: /);
+    assert.equal(Buffer.from(e.partial!.stdout).toString(), 'before-the-hang\n', 'output printed before the timeout is kept');
+    return true;
+  });
   assert.equal((await t.runScript('echo alive')).stdout.toString(), 'alive\n');
 });
 

@@ -36,6 +36,9 @@ export type HostErrorCode =
   | 'TRANSPORT_ERROR';
 
 export class HostError extends OsdeckError {
+  /** What a command printed before it was stopped (timeout or cancel), so it is not lost. */
+  partial?: { stdout: Uint8Array; stderr: Uint8Array; stdoutBytes: number; stderrBytes: number };
+
   constructor(
     code: HostErrorCode,
     readonly host: string,

@@ -71,7 +71,19 @@ export class ExecJob implements JobHandler {
       const message = e instanceof Error ? e.message : String(e);
       await this.hosts.noteFailure(host, e);
       await this.audit.record(actor, { action: 'host.exec', result: 'error', host, command: params.command, durationMs, jobId: job.id, detail: { error: code, message } });
-      return { status: e instanceof HostError ? stepStatusForHostError(code) : 'failed', errorCode: code, error: message, durationMs };
+      const partial = e instanceof HostError ? e.partial : undefined;
+      return {
+        status: e instanceof HostError ? stepStatusForHostError(code) : 'failed',
+        errorCode: code,
+        error: message,
+        durationMs,
+        ...(partial && {
+          stdout: outputText(partial.stdout).text,
+          stderr: outputText(partial.stderr).text,
+          stdoutBytes: partial.stdoutBytes,
+          stderrBytes: partial.stderrBytes,
+        }),
+      };
     }
   }
 }

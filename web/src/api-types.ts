@@ -6,6 +6,8 @@ export interface Me {
   name: string;
   role: Role;
   type: string;
+  /** from GET /auth/me: the server's own answer; the mirrored role table is only a fallback */
+  permissions?: string[];
 }
 
 export interface ServerStatus {

@@ -79,7 +79,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<Session>(
-    () => ({ phase, me, status, error, can: (p) => roleGrants(me?.role, p), check, signedIn, logout }),
+    () => ({ phase, me, status, error, can: (p) => (me?.permissions ? me.permissions.includes(p) : roleGrants(me?.role, p)), check, signedIn, logout }),
     [phase, me, status, error, check, signedIn, logout],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

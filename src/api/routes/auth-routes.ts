@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { PERMISSIONS, roleGrants } from '../../domain/roles';
 import type { Osdeck } from '../../services/osdeck';
 import { Ok, Role, Token, User, errors } from '../schemas';
 import { SESSION_COOKIE, actorOf } from '../server';
@@ -11,7 +12,7 @@ const SetupBody = Type.Object({
   createToken: Type.Optional(Type.Boolean({ description: 'also return an admin API token (for the CLI)' })),
 });
 const LoginBody = Type.Object({ user: Type.String({ minLength: 1, maxLength: 63 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
-const Me = Type.Object({ name: Type.String(), role: Role, type: Type.String() });
+const Me = Type.Object({ name: Type.String(), role: Role, type: Type.String(), permissions: Type.Optional(Type.Array(Type.String(), { description: 'what this role may do' })) });
 const NewUser = Type.Object({ name: Type.String({ maxLength: 63 }), password: Type.String({ maxLength: 1024 }), role: Role });
 const NewToken = Type.Object({ name: Type.Optional(Type.String({ maxLength: 63 })), role: Role });
 const CreatedToken = Type.Intersect([Token, Type.Object({ token: Type.String({ description: 'shown once; store it now' }) })]);
@@ -61,7 +62,7 @@ export function authRoutes(app: FastifyInstance, o: Osdeck): void {
     { config: { permission: 'host.read' }, schema: { tags: ['auth'], summary: 'Who am I', response: { 200: Me, ...errors } } },
     async (req) => {
       const a = actorOf(req);
-      return { name: a.name, role: a.role, type: a.type };
+      return { name: a.name, role: a.role, type: a.type, permissions: PERMISSIONS.filter((p) => roleGrants(a.role, p)) };
     },
   );
 

@@ -37,7 +37,10 @@ export class LocalTransport implements Transport {
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
-        if (failure) return reject(failure);
+        if (failure) {
+          failure.partial = { stdout: out.toBuffer(), stderr: err.toBuffer(), stdoutBytes: out.total, stderrBytes: err.total };
+          return reject(failure);
+        }
         resolve({
           exitCode: code,
           signal: signal ?? null,

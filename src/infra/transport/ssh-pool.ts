@@ -162,7 +162,9 @@ export class SshPool {
             /* old servers ignore signals; closing the channel still ends our wait */
           }
           stream.close();
-          reject(why());
+          const e = why();
+          e.partial = { stdout: out.toBuffer(), stderr: errOut.toBuffer(), stdoutBytes: out.total, stderrBytes: errOut.total };
+          reject(e);
         };
         signal.addEventListener('abort', onAbort, { once: true });
         stream.on('data', (c: Buffer) => out.push(c));
