@@ -112,11 +112,13 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
       .catch((err) => req.log.error({ err }, 'audit write failed'));
   });
 
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
   await app.register(async (api) => {
     metaRoutes(api, o);
     authRoutes(api, o);
     hostRoutes(api, o);
-    jobRoutes(api, o);
+    jobRoutes(api, o, closing.signal);
     auditRoutes(api, o);
   }, { prefix: '/api/v1' });
 

@@ -14,7 +14,7 @@ const ExecBody = Type.Object({
 });
 const JobWithSteps = Type.Intersect([Job, Type.Object({ steps: Type.Array(Step) })]);
 
-export function jobRoutes(app: FastifyInstance, o: Osdeck): void {
+export function jobRoutes(app: FastifyInstance, o: Osdeck, closing: AbortSignal): void {
   app.post(
     '/exec',
     { config: { permission: 'host.exec' }, schema: { tags: ['jobs'], summary: 'Run a shell command on the selected hosts as a job', body: ExecBody, response: { 202: Job, ...errors } } },
@@ -48,6 +48,9 @@ export function jobRoutes(app: FastifyInstance, o: Osdeck): void {
       await o.jobs.get(id); // 404 before switching to a stream
       const ctl = new AbortController();
       req.raw.on('close', () => ctl.abort());
+      // a shutting-down server ends its event streams so close() does not wait on them
+      const onClose = () => ctl.abort();
+      closing.addEventListener('abort', onClose, { once: true });
       reply.hijack();
       reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       const ping = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
@@ -59,6 +62,7 @@ export function jobRoutes(app: FastifyInstance, o: Osdeck): void {
         reply.raw.write(`event: error\ndata: ${JSON.stringify({ detail: (err as Error).message })}\n\n`);
       } finally {
         clearInterval(ping);
+        closing.removeEventListener('abort', onClose);
         reply.raw.end();
       }
     },
