@@ -13,6 +13,7 @@ have chromium || need+=(chromium)
 have ansible || need+=(ansible)
 have ip || need+=(iproute2)
 have pkill || need+=(procps)
+have busybox || need+=(busybox)
 have runuser || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -16,6 +16,7 @@ import { authRoutes } from './routes/auth-routes';
 import { hostRoutes } from './routes/host-routes';
 import { jobRoutes } from './routes/job-routes';
 import { metaRoutes } from './routes/meta-routes';
+import { metricsRoutes, prometheusRoute } from './routes/metrics-routes';
 
 export const SESSION_COOKIE = 'osdeck_session';
 export const CSRF_HEADER = 'x-osdeck-csrf';
@@ -73,7 +74,7 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
 
   app.addHook('onRequest', async (req, reply) => {
     const url = req.url.split('?')[0]!;
-    if (!url.startsWith('/api/')) return; // static console files and health checks
+    if (!url.startsWith('/api/') && url !== '/metrics') return; // static console files and health checks
     const permission = req.routeOptions.config?.permission;
     if (!req.routeOptions.url || req.routeOptions.url === '/*') return; // unknown route: the not-found handler answers
     if (!permission) return sendProblem(reply, req, 500, 'ROUTE_WITHOUT_PERMISSION', 'route declares no permission');
@@ -120,7 +121,9 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
     hostRoutes(api, o);
     jobRoutes(api, o, closing.signal);
     auditRoutes(api, o);
+    if (o.metrics) metricsRoutes(api, o.metrics);
   }, { prefix: '/api/v1' });
+  if (o.metrics) prometheusRoute(app, o.metrics);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {

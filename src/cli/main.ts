@@ -8,6 +8,7 @@ import { authCommands } from './commands/auth-commands';
 import { hostCommands } from './commands/host-commands';
 import { jobCommands } from './commands/job-commands';
 import { labCommands } from './commands/lab-commands';
+import { metricsCommands } from './commands/metrics-commands';
 
 const program = new Command('osdeck')
   .description('Linux fleet operations over SSH: inventory, batch jobs, audit')
@@ -43,6 +44,7 @@ hostCommands(program, client);
 jobCommands(program, client);
 auditCommands(program, client);
 labCommands(program, client);
+metricsCommands(program, client);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode);

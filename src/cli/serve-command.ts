@@ -11,6 +11,7 @@ export async function serve(config: Config): Promise<void> {
   const unlock = embedded ? lockDataDir(config.dataDir) : () => {};
   const logger = { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] };
   const o = await createOsdeck(config, {
+    metrics: true,
     log: { info: (obj, msg) => console.log(JSON.stringify({ level: 'info', msg, ...obj })), error: (obj, msg) => console.error(JSON.stringify({ level: 'error', msg, ...obj })) },
   });
   const app = await buildServer(o, { logger });
@@ -28,6 +29,7 @@ export async function serve(config: Config): Promise<void> {
   } else {
     sweep = setInterval(() => void o.jobs.recover(true).catch((err) => app.log.error({ err }, 'recovery sweep failed')), RECOVERY_SWEEP_MS);
   }
+  await o.metrics?.collector.start();
   void o.hosts.refreshFacts({ type: 'system', name: 'system', role: 'admin', userId: null }, 'local').catch(() => {});
 
   console.log(`osdeck listening on ${url} (database: ${o.db.describe}, jobs: ${o.queue.kind})`);

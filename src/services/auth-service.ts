@@ -8,6 +8,7 @@ import { type Role, isRole, roleAtMost } from '../domain/roles';
 import { type Clock, iso } from '../infra/clock';
 import { PASSWORD_MIN_LENGTH, hashPassword, verifyPassword } from '../infra/crypto/password';
 import { hashToken, newId, newSecretToken } from '../infra/crypto/tokens';
+import type { SettingsRepository } from '../infra/db/settings-repository';
 import type { UsersRepository } from '../infra/db/users-repository';
 import type { AuditService } from './audit-service';
 
@@ -34,6 +35,7 @@ export class AuthService {
 
   constructor(
     private readonly repo: UsersRepository,
+    private readonly settings: SettingsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly dataDir: string,
@@ -54,7 +56,7 @@ export class AuthService {
       if (existsSync(this.setupFile)) rmSync(this.setupFile, { force: true });
       return null;
     }
-    const stored = await this.repo.getSetting(SETUP_SETTING);
+    const stored = await this.settings.get(SETUP_SETTING);
     if (stored && existsSync(this.setupFile)) {
       const token = readFileSync(this.setupFile, 'utf8').trim();
       if (hashToken(token) === stored) return token;
@@ -62,20 +64,20 @@ export class AuthService {
     const token = newSecretToken('osdsetup_');
     rmSync(this.setupFile, { force: true });
     writeFileSync(this.setupFile, token + '\n', { mode: 0o600 });
-    await this.repo.setSetting(SETUP_SETTING, hashToken(token));
+    await this.settings.set(SETUP_SETTING, hashToken(token));
     return token;
   }
 
   /** Exchanges the setup token for the first admin; optionally also returns an admin API token. */
   async completeSetup(input: { token: string; user: string; password: string; sourceIp?: string }) {
-    const stored = await this.repo.getSetting(SETUP_SETTING);
+    const stored = await this.settings.get(SETUP_SETTING);
     if (!(await this.needsSetup()) || !stored) throw conflict('ALREADY_SET_UP', 'osdeck is already set up; log in instead');
     if (hashToken(input.token.trim()) !== stored) {
       await this.audit.record({ ...SYSTEM, name: 'anonymous', sourceIp: input.sourceIp }, { action: 'setup', result: 'denied' });
       throw new OsdeckError('SETUP_TOKEN_INVALID', 'the setup token is wrong (see DATA/setup-token or the server log)', 403);
     }
     const user = await this.createUser(input.user, input.password, 'admin');
-    await this.repo.deleteSetting(SETUP_SETTING);
+    await this.settings.delete(SETUP_SETTING);
     rmSync(this.setupFile, { force: true });
     const actor: Actor = { type: 'user', name: user.name, role: 'admin', userId: user.id, sourceIp: input.sourceIp };
     await this.audit.record(actor, { action: 'setup', result: 'ok', target: `user:${user.name}` });
@@ -86,7 +88,7 @@ export class AuthService {
   async bootstrapAdmin(name: string, password: string): Promise<{ token: string }> {
     if (!(await this.needsSetup())) throw conflict('ADMIN_EXISTS', 'an admin already exists; bootstrap refuses to add another');
     const user = await this.createUser(name, password, 'admin');
-    await this.repo.deleteSetting(SETUP_SETTING);
+    await this.settings.delete(SETUP_SETTING);
     rmSync(this.setupFile, { force: true });
     const actor: Actor = { type: 'user', name: user.name, role: 'admin', userId: user.id };
     await this.audit.record({ ...SYSTEM, name: 'cli:bootstrap' }, { action: 'admin.bootstrap', result: 'ok', target: `user:${name}` });

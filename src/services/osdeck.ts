@@ -7,12 +7,17 @@ import { AuditRepository } from '../infra/db/audit-repository';
 import { type Db, openDatabase } from '../infra/db/database';
 import { HostsRepository } from '../infra/db/hosts-repository';
 import { JobsRepository } from '../infra/db/jobs-repository';
+import { SettingsRepository } from '../infra/db/settings-repository';
 import { UsersRepository } from '../infra/db/users-repository';
 import { BullMqQueue } from '../infra/queue/bullmq-queue';
 import { InProcessQueue } from '../infra/queue/in-process-queue';
 import type { JobQueue } from '../infra/queue/job-queue';
 import { SshPool } from '../infra/transport/ssh-pool';
+import { join } from 'node:path';
+import { SqliteTsdb } from '../infra/tsdb/sqlite-tsdb';
 import { AuditService } from './audit-service';
+import { MetricsCollector } from './metrics-collector';
+import { MetricsService } from './metrics-service';
 import { AuthService } from './auth-service';
 import { ExecJob } from './exec-job';
 import { HostService } from './host-service';
@@ -33,12 +38,14 @@ export interface Osdeck {
   hosts: HostService;
   jobs: JobService;
   runner: JobRunner;
+  /** Monitoring: present in the server process (it owns the collector and the embedded store). */
+  metrics: MetricsService | null;
   close(): Promise<void>;
 }
 
 const quietLog: RunnerLog = { info: () => {}, error: () => {} };
 
-export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: RunnerLog } = {}): Promise<Osdeck> {
+export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: RunnerLog; metrics?: boolean } = {}): Promise<Osdeck> {
   const clock = opts.clock ?? systemClock;
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -46,16 +53,25 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
   const pool = new SshPool();
   const queue: JobQueue = config.redisUrl ? new BullMqQueue(config.redisUrl) : new InProcessQueue();
   const audit = new AuditService(new AuditRepository(db), clock);
-  const auth = new AuthService(new UsersRepository(db), audit, clock, config.dataDir, config.sessionTtlHours);
+  const settings = new SettingsRepository(db);
+  const auth = new AuthService(new UsersRepository(db), settings, audit, clock, config.dataDir, config.sessionTtlHours);
   const hosts = new HostService(new HostsRepository(db), pool, secrets, audit, clock);
   const jobsRepo = new JobsRepository(db);
   const jobs = new JobService(jobsRepo, queue, hosts, audit, clock);
   const handlers = new Map<string, JobHandler>([['exec', new ExecJob(hosts, audit)]]);
   const runner = new JobRunner(jobsRepo, handlers, clock, instanceId, opts.log ?? quietLog);
   await hosts.ensureLocal();
+  let metrics: MetricsService | null = null;
+  let tsdb: SqliteTsdb | null = null;
+  if (opts.metrics) {
+    tsdb = new SqliteTsdb({ file: join(config.dataDir, 'metrics.db') });
+    metrics = new MetricsService(hosts, tsdb, new MetricsCollector(hosts, tsdb, settings, audit, clock), clock);
+  }
   return {
-    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner,
+    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics,
     async close() {
+      await metrics?.collector.stop();
+      tsdb?.close();
       await queue.close();
       await pool.close();
       await db.close();

@@ -4,7 +4,7 @@ import type { ApiTokensTable, UsersTable } from './schema';
 export type UserRow = UsersTable;
 export type TokenRow = ApiTokensTable;
 
-/** Users, sessions, API tokens and settings: everything auth stores. */
+/** Users, sessions and API tokens. */
 export class UsersRepository {
   constructor(private readonly db: Db) {}
 
@@ -70,14 +70,5 @@ export class UsersRepository {
   tokenById = (id: string) => this.k.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   revokeToken = async (id: string, now: string) => {
     await this.k.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
-  };
-
-  getSetting = async (key: string) => (await this.k.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
-  setSetting = async (key: string, value: string) => {
-    await this.k.deleteFrom('settings').where('key', '=', key).execute();
-    await this.k.insertInto('settings').values({ key, value }).execute();
-  };
-  deleteSetting = async (key: string) => {
-    await this.k.deleteFrom('settings').where('key', '=', key).execute();
   };
 }

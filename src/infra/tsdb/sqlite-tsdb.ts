@@ -1,0 +1,558 @@
+import { statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { OsdeckError } from '../../domain/errors';
+import { labelsKey, type Labels, type MetricSample } from '../../domain/metrics/sample';
+import { StepBuckets, type Agg } from './step-buckets';
+import { TIERS, planSegments, tierForStep } from './tsdb-tiers';
+import { openTsdbFile } from './tsdb-schema';
+
+export interface TsdbOptions {
+  /** SQLite file of its own (e.g. DATA/metrics.db); ':memory:' for tests. */
+  file: string;
+  /** Default 48 h. */
+  rawRetentionMs?: number;
+  /** Defaults 14 d, 90 d, 2 y. */
+  rollupRetentionMs?: { '1m': number; '5m': number; '1h': number };
+  /**
+   * `rollup` moves head rows to raw once the head holds this many rows, or 20 per series if more
+   * (default 250 000): fewer, larger moves write each series' leaf page of `raw` once for ~20 samples.
+   */
+  headFlushRows?: number;
+}
+
+/** labels: exact match on the given keys (a key given as undefined is ignored). */
+export interface SeriesSelector {
+  host: string;
+  name: string;
+  labels?: Partial<Labels>;
+}
+
+/** ms since the epoch. Buckets are aligned on the step: floor(from/step)*step … floor(to/step)*step, each [b, b+step). */
+export interface RangeQuery extends SeriesSelector {
+  from: number;
+  to: number;
+  stepMs: number;
+  agg?: Agg;
+}
+
+/** One point per step bucket from `from` to `to`; null where there is no data (a gap is never 0). */
+export interface SeriesResult {
+  labels: Labels;
+  points: Array<[ts: number, value: number | null]>;
+}
+
+export interface TsdbStats {
+  series: number;
+  rawSamples: number;
+  fileBytes: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const DEFAULT_RAW_RETENTION = 48 * HOUR;
+const DEFAULT_ROLLUP_RETENTION = { '1m': 14 * DAY, '5m': 90 * DAY, '1h': 730 * DAY };
+/** Like Prometheus' 11 000 points per series: a wrong step must not build millions of points. */
+export const MAX_POINTS_PER_SERIES = 11_000;
+/** Samples this recent stay in head on a flush, so polls that finish a little late still land there. */
+const FLUSH_GRACE_MS = 30_000;
+/** Head older than this is moved at the next rollup however small it is (a small fleet then keeps raw current). */
+const HEAD_MAX_AGE_MS = 15 * 60_000;
+/** Flush, rollup and prune work on this many series ids per transaction, so the WAL stays small. */
+const ID_CHUNK = 4096;
+/** Rollup windows per transaction while catching up. */
+const ROLLUP_WINDOW_MS = [0, 10 * 60_000, 2 * HOUR, 24 * HOUR];
+const NO_TS = Number.MIN_SAFE_INTEGER;
+
+type Stmt = Database.Statement;
+/** [bucket, sum, count, min, max] */
+type BucketRow = [number, number, number, number, number];
+
+function invalid(code: string, message: string): OsdeckError {
+  return new OsdeckError(code, message, 400);
+}
+
+function assertMs(what: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw invalid('TSDB_BAD_TIMESTAMP', `${what} must be a non-negative integer of milliseconds since the epoch, got ${String(v)}`);
+  }
+}
+
+function assertHost(host: unknown): asserts host is string {
+  if (typeof host !== 'string' || host.length === 0) throw invalid('TSDB_INVALID_SAMPLE', 'host must be a non-empty string');
+}
+
+const floorTo = (ts: number, size: number) => Math.floor(ts / size) * size;
+
+/**
+ * Embedded time-series store in its own SQLite file: raw samples for a short retention, 1m/5m/1h
+ * rollups (avg, min, max, count) for longer ones, range queries that pick the tier from the step.
+ * Synchronous (better-sqlite3) and single-writer: one instance per file per process.
+ */
+export class SqliteTsdb {
+  private readonly db: Database.Database;
+  private readonly file: string;
+  private readonly rawRetentionMs: number;
+  private readonly rollupRetentionMs: readonly number[];
+  private readonly headFlushRows: number;
+
+  /** host → (name + labels as given) → series id. Labels in another key order just get a second entry. */
+  private readonly ids = new Map<string, Map<string, number>>();
+  /** Cache entries made in the running transaction, dropped if it rolls back (the ids would be reused). */
+  private pending: Array<[Map<string, number>, string]> = [];
+  private seriesCount = 0;
+  private maxSeriesId = 0;
+
+  /** Exclusive end of each rollup tier's computed buckets (index 1..3); -Infinity before the first rollup. */
+  private readonly wm: number[] = [Infinity, -Infinity, -Infinity, -Infinity];
+  /** Oldest sample written below a watermark since the last rollup (those buckets are stale); Infinity if none. */
+  private dirtyFrom = Infinity;
+  /** Every raw row has ts <= flushedMax, every head row ts > flushedMax. */
+  private flushedMax = -Infinity;
+  private headRows = 0;
+  private headMinTs = Infinity;
+  private headMaxTs = -Infinity;
+
+  private readonly writeTx: (batch: Array<{ host: string; ts: number; samples: MetricSample[] }>) => void;
+  private readonly st: {
+    insHead: Stmt;
+    insRaw: Stmt;
+    findSeries: Stmt;
+    addSeries: Stmt;
+    setState: Stmt;
+    delState: Stmt;
+    hostSeries: Stmt;
+    headRange: Stmt;
+    rawRange: Stmt;
+    rollupRange: Stmt[];
+    latestHead: Stmt;
+    latestRaw: Stmt;
+    seriesNames: Stmt;
+    rollup: Stmt[];
+    nextData: Stmt[];
+    flushMove: Stmt;
+    flushDelete: Stmt;
+    headSummary: Stmt;
+    prune: Stmt[];
+    pruneHead: Stmt;
+    orphans: Stmt;
+    deleteSeries: Stmt;
+  };
+
+  constructor(opts: TsdbOptions) {
+    this.file = opts.file;
+    this.rawRetentionMs = opts.rawRetentionMs ?? DEFAULT_RAW_RETENTION;
+    const r = opts.rollupRetentionMs ?? DEFAULT_ROLLUP_RETENTION;
+    this.rollupRetentionMs = [this.rawRetentionMs, r['1m'], r['5m'], r['1h']];
+    this.headFlushRows = opts.headFlushRows ?? 250_000;
+    this.db = openTsdbFile(opts.file);
+    try {
+      this.st = this.prepareAll();
+      this.writeTx = this.db.transaction((batch: Array<{ host: string; ts: number; samples: MetricSample[] }>) => {
+        for (const { host, ts, samples } of batch) this.writePoll(host, ts, samples);
+      });
+      this.loadState();
+    } catch (err) {
+      this.db.close();
+      throw new OsdeckError('TSDB_OPEN_FAILED', `cannot open metrics database ${opts.file}: ${(err as Error).message}`, 500, {
+        file: opts.file,
+      });
+    }
+  }
+
+  private prepareAll(): SqliteTsdb['st'] {
+    const db = this.db;
+    const range = (table: string, sum: string, count: string, min: string, max: string) =>
+      db
+        .prepare(
+          `SELECT (ts / @step) * @step AS b, ${sum}, ${count}, ${min}, ${max} FROM ${table}
+           WHERE series_id = @id AND ts >= @from AND ts < @to GROUP BY b`,
+        )
+        .raw(true);
+    const rollupSql = (i: number): string => {
+      const t = TIERS[i]!;
+      const b = `(r.ts / ${t.ms}) * ${t.ms}`;
+      if (i === 1) {
+        // Raw samples are split between raw and head (disjoint keys), so both feed the minute buckets.
+        return `INSERT OR REPLACE INTO r1m (series_id, ts, avg, min, max, count)
+          SELECT series_id, b, avg(value), min(value), max(value), count(*) FROM (
+            SELECT r.series_id AS series_id, ${b} AS b, r.value AS value
+              FROM series s CROSS JOIN raw r ON r.series_id = s.id AND r.ts >= @from AND r.ts < @to
+            UNION ALL
+            SELECT r.series_id, ${b}, r.value
+              FROM series s CROSS JOIN head r ON r.series_id = s.id AND r.ts >= @from AND r.ts < @to
+          ) GROUP BY series_id, b`;
+      }
+      const src = TIERS[i - 1]!.table;
+      return `INSERT OR REPLACE INTO ${t.table} (series_id, ts, avg, min, max, count)
+        SELECT r.series_id, ${b} AS b, sum(r.avg * r.count) / sum(r.count), min(r.min), max(r.max), sum(r.count)
+          FROM series s CROSS JOIN ${src} r ON r.series_id = s.id AND r.ts >= @from AND r.ts < @to
+        GROUP BY r.series_id, b`;
+    };
+    // Oldest sample at or after @from in a tier's source: one index seek per series (head is small: scanned).
+    const nextDataSql = (i: number): string => {
+      const seek = (table: string) => `SELECT (SELECT min(ts) FROM ${table} WHERE series_id = s.id AND ts >= @from) AS m FROM series s`;
+      return i === 1
+        ? `SELECT min(m) FROM (${seek('raw')} UNION ALL SELECT min(ts) FROM head WHERE ts >= @from)`
+        : `SELECT min(m) FROM (${seek(TIERS[i - 1]!.table)})`;
+    };
+    return {
+      insHead: db.prepare('INSERT OR REPLACE INTO head (series_id, ts, value) VALUES (?, ?, ?)'),
+      insRaw: db.prepare('INSERT OR REPLACE INTO raw (series_id, ts, value) VALUES (?, ?, ?)'),
+      findSeries: db.prepare('SELECT id FROM series WHERE host = ? AND name = ? AND labels_key = ?').pluck(),
+      addSeries: db.prepare('INSERT INTO series (host, name, labels_key, labels_json) VALUES (?, ?, ?, ?)'),
+      setState: db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      delState: db.prepare('DELETE FROM state WHERE key = ?'),
+      hostSeries: db.prepare('SELECT id, labels_key, labels_json FROM series WHERE host = ? AND name = ? ORDER BY labels_key'),
+      headRange: range('head', 'sum(value)', 'count(*)', 'min(value)', 'max(value)'),
+      rawRange: range('raw', 'sum(value)', 'count(*)', 'min(value)', 'max(value)'),
+      rollupRange: [1, 2, 3].map((i) => range(TIERS[i]!.table, 'sum(avg * count)', 'sum(count)', 'min(min)', 'max(max)')),
+      latestHead: db.prepare(
+        `SELECT s.id, s.name, s.labels_key, s.labels_json, h.ts, h.value FROM series s
+         JOIN head h ON h.series_id = s.id AND h.ts = (SELECT max(ts) FROM head WHERE series_id = s.id)
+         WHERE s.host = ?`,
+      ),
+      latestRaw: db.prepare(
+        `SELECT s.id, s.name, s.labels_key, s.labels_json, r.ts, r.value FROM series s
+         JOIN raw r ON r.series_id = s.id AND r.ts = (SELECT max(ts) FROM raw WHERE series_id = s.id)
+         WHERE s.host = ?`,
+      ),
+      seriesNames: db.prepare('SELECT DISTINCT name FROM series WHERE host = ? ORDER BY name').pluck(),
+      rollup: [1, 2, 3].map((i) => db.prepare(rollupSql(i))),
+      nextData: [1, 2, 3].map((i) => db.prepare(nextDataSql(i)).pluck()),
+      flushMove: db.prepare(
+        `INSERT OR REPLACE INTO raw (series_id, ts, value)
+         SELECT series_id, ts, value FROM head WHERE series_id >= @lo AND series_id < @hi AND ts < @cut`,
+      ),
+      flushDelete: db.prepare('DELETE FROM head WHERE series_id >= @lo AND series_id < @hi AND ts < @cut'),
+      headSummary: db.prepare('SELECT count(*), min(ts), max(ts) FROM head').raw(true),
+      prune: TIERS.map((t) =>
+        db.prepare(`DELETE FROM ${t.table} WHERE series_id IN (SELECT id FROM series WHERE id >= @lo AND id < @hi) AND ts < @cut`),
+      ),
+      pruneHead: db.prepare('DELETE FROM head WHERE ts < ?'),
+      orphans: db.prepare(
+        `SELECT id, host FROM series s WHERE ${['head', 'raw', 'r1m', 'r5m', 'r1h']
+          .map((t) => `NOT EXISTS (SELECT 1 FROM ${t} WHERE series_id = s.id)`)
+          .join(' AND ')}`,
+      ),
+      deleteSeries: db.prepare('DELETE FROM series WHERE id = ?'),
+    };
+  }
+
+  private loadState(): void {
+    const rows = this.db.prepare('SELECT key, value FROM state').all() as Array<{ key: string; value: number }>;
+    const state = new Map(rows.map((r) => [r.key, r.value]));
+    for (let i = 1; i < TIERS.length; i++) this.wm[i] = state.get(`wm_${TIERS[i]!.name}`) ?? -Infinity;
+    this.dirtyFrom = state.get('dirty_from') ?? Infinity;
+    this.flushedMax = state.get('flushed_max') ?? -Infinity;
+    const s = this.db.prepare('SELECT count(*) AS n, coalesce(max(id), 0) AS maxId FROM series').get() as { n: number; maxId: number };
+    this.seriesCount = s.n;
+    this.maxSeriesId = s.maxId;
+    this.refreshHeadSummary();
+  }
+
+  private refreshHeadSummary(): void {
+    const [n, min, max] = this.st.headSummary.get() as [number, number | null, number | null];
+    this.headRows = n;
+    this.headMinTs = min ?? Infinity;
+    this.headMaxTs = max ?? -Infinity;
+  }
+
+  private setState(key: string, value: number): void {
+    if (Number.isFinite(value)) this.st.setState.run(key, value);
+    else this.st.delState.run(key);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** One host's poll: every sample at `ts`, in one transaction. NaN and ±Infinity values are dropped. */
+  append(host: string, ts: number, samples: MetricSample[]): void {
+    this.appendMany([{ host, ts, samples }]);
+  }
+
+  /** Several polls in one transaction; all or nothing. */
+  appendMany(batch: Array<{ host: string; ts: number; samples: MetricSample[] }>): void {
+    for (const p of batch) {
+      assertHost(p.host);
+      assertMs('ts', p.ts);
+      if (!Array.isArray(p.samples)) throw invalid('TSDB_INVALID_SAMPLE', 'samples must be an array');
+    }
+    this.pending = [];
+    try {
+      this.writeTx(batch);
+    } catch (err) {
+      for (const [map, key] of this.pending) map.delete(key);
+      this.pending = [];
+      this.loadState(); // counters and dirty marker as committed
+      throw err;
+    }
+    this.pending = [];
+    // Safety valve when nobody calls rollup(): keep the head from growing without bound.
+    if (this.headRows >= 4 * this.flushThreshold()) this.flushBefore(this.headMaxTs - FLUSH_GRACE_MS + 1);
+  }
+
+  private writePoll(host: string, ts: number, samples: MetricSample[]): void {
+    let ids = this.ids.get(host);
+    if (!ids) {
+      ids = new Map();
+      this.ids.set(host, ids);
+    }
+    const toHead = ts > this.flushedMax;
+    const ins = toHead ? this.st.insHead : this.st.insRaw;
+    let n = 0;
+    for (const s of samples) {
+      const v = s.value;
+      if (!Number.isFinite(v)) continue; // NaN, ±Infinity and non-numbers are never stored
+      const key = s.name + '\u0000' + JSON.stringify(s.labels);
+      const id = ids.get(key) ?? this.resolveSeries(host, ids, key, s);
+      ins.run(id, ts, v);
+      n++;
+    }
+    if (n === 0) return;
+    if (toHead) {
+      this.headRows += n;
+      if (ts < this.headMinTs) this.headMinTs = ts;
+      if (ts > this.headMaxTs) this.headMaxTs = ts;
+    }
+    // Written below a rollup watermark: those buckets must be recomputed, and are not used until then.
+    if (ts < this.wm[1]! && ts < this.dirtyFrom) {
+      this.dirtyFrom = ts;
+      this.setState('dirty_from', ts);
+    }
+  }
+
+  private resolveSeries(host: string, ids: Map<string, number>, key: string, s: MetricSample): number {
+    if (typeof s.name !== 'string' || s.name.length === 0) throw invalid('TSDB_INVALID_SAMPLE', `${host}: metric name must be a non-empty string`);
+    const labels = s.labels ?? {};
+    if (typeof labels !== 'object' || Array.isArray(labels)) throw invalid('TSDB_INVALID_SAMPLE', `${host}: ${s.name}: labels must be an object`);
+    for (const [k, v] of Object.entries(labels)) {
+      if (typeof v !== 'string') throw invalid('TSDB_INVALID_SAMPLE', `${host}: ${s.name}: label ${k} must be a string`);
+    }
+    const lk = labelsKey(labels);
+    let id = this.st.findSeries.get(host, s.name, lk) as number | undefined;
+    if (id === undefined) {
+      const sorted: Labels = {};
+      for (const k of Object.keys(labels).sort()) sorted[k] = labels[k]!;
+      id = Number(this.st.addSeries.run(host, s.name, lk, JSON.stringify(sorted)).lastInsertRowid);
+      this.seriesCount++;
+      if (id > this.maxSeriesId) this.maxSeriesId = id;
+    }
+    ids.set(key, id);
+    this.pending.push([ids, key]);
+    return id;
+  }
+
+  private flushThreshold(): number {
+    return Math.max(this.headFlushRows, 20 * this.seriesCount);
+  }
+
+  /** Moves every head sample to raw (rollup does this by itself when the head is large or old). */
+  flush(): void {
+    if (this.headRows > 0) this.flushBefore(this.headMaxTs + 1);
+  }
+
+  /** Moves head rows with ts < cut to raw, a chunk of series per transaction; raw then holds everything up to cut - 1. */
+  private flushBefore(cut: number): void {
+    const newMax = Math.max(this.flushedMax, cut - 1);
+    cut = newMax + 1;
+    // Raise the boundary first: from now on a sample at or below it goes to raw, never to head.
+    this.setState('flushed_max', newMax);
+    this.flushedMax = newMax;
+    const move = this.db.transaction((lo: number, hi: number) => {
+      this.st.flushMove.run({ lo, hi, cut });
+      this.st.flushDelete.run({ lo, hi, cut });
+    });
+    for (let lo = 0; lo <= this.maxSeriesId; lo += ID_CHUNK) move(lo, lo + ID_CHUNK);
+    this.refreshHeadSummary();
+  }
+
+  /**
+   * Computes the 1m, 5m and 1h rollups of every bucket closed at `now` and not computed yet (plus
+   * buckets made stale by late samples). Idempotent; call it every minute or few.
+   */
+  rollup(now: number): void {
+    assertMs('now', now);
+    if (this.headRows >= this.flushThreshold() || (this.headRows > 0 && this.headMinTs < now - HEAD_MAX_AGE_MS)) {
+      this.flushBefore(Math.min(now - FLUSH_GRACE_MS, this.headMaxTs) + 1);
+    }
+    for (let i = 1; i < TIERS.length; i++) this.rollupTier(i, now);
+    if (Number.isFinite(this.dirtyFrom)) {
+      this.setState('dirty_from', Infinity);
+      this.dirtyFrom = Infinity;
+    }
+  }
+
+  private rollupTier(i: number, now: number): void {
+    const size = TIERS[i]!.ms;
+    const stmt = this.st.rollup[i - 1]!;
+    const next = this.st.nextData[i - 1]!;
+    // A bucket is closed when its end has passed; a coarser tier only uses finer buckets already computed.
+    let upTo = floorTo(now, size);
+    if (i > 1) upTo = Math.min(upTo, floorTo(this.wm[i - 1]!, size));
+    let from = this.wm[i]!;
+    if (this.dirtyFrom < from) from = floorTo(this.dirtyFrom, size);
+    if (from === -Infinity) {
+      const first = next.get({ from: NO_TS }) as number | null;
+      from = first === null ? upTo : floorTo(first, size);
+    }
+    const step = this.db.transaction((a: number, b: number): number => {
+      const changes = stmt.run({ from: a, to: b }).changes;
+      if (b > this.wm[i]!) {
+        this.setState(`wm_${TIERS[i]!.name}`, b);
+        this.wm[i] = b;
+      }
+      return changes;
+    });
+    for (let a = from; a < upTo; ) {
+      const b = Math.min(upTo, a + ROLLUP_WINDOW_MS[i]!);
+      const changes = step(a, b);
+      a = b;
+      if (changes === 0 && a < upTo) {
+        // Skip long stretches without data (a backfill far in the past, a fleet that was off).
+        const n = next.get({ from: a }) as number | null;
+        a = n === null ? upTo : Math.max(a, floorTo(n, size));
+      }
+    }
+    if (upTo > this.wm[i]!) {
+      this.setState(`wm_${TIERS[i]!.name}`, upTo);
+      this.wm[i] = upTo;
+    }
+  }
+
+  /**
+   * Applies retention to raw and each rollup tier. Data a coarser tier has not been computed from
+   * yet is kept, so nothing is lost when rollup lags. Series left without any data are forgotten.
+   */
+  prune(now: number): void {
+    assertMs('now', now);
+    for (let i = 0; i < TIERS.length; i++) {
+      let cut = now - this.rollupRetentionMs[i]!;
+      if (i + 1 < TIERS.length) {
+        const coarser = TIERS[i + 1]!.ms;
+        if (Number.isFinite(this.wm[i + 1]!)) cut = Math.min(cut, this.wm[i + 1]!);
+        if (Number.isFinite(this.dirtyFrom)) cut = Math.min(cut, floorTo(this.dirtyFrom, coarser));
+      }
+      if (cut <= 0) continue;
+      const stmt = this.st.prune[i]!;
+      const run = this.db.transaction((lo: number) => stmt.run({ lo, hi: lo + ID_CHUNK, cut }));
+      for (let lo = 0; lo <= this.maxSeriesId; lo += ID_CHUNK) run(lo);
+      if (i === 0 && this.headMinTs < cut) {
+        this.st.pruneHead.run(cut);
+        this.refreshHeadSummary();
+      }
+    }
+    const orphans = this.st.orphans.all() as Array<{ id: number; host: string }>;
+    if (orphans.length > 0) {
+      this.db.transaction(() => {
+        for (const o of orphans) this.st.deleteSeries.run(o.id);
+      })();
+      for (const o of orphans) this.ids.delete(o.host); // rebuilt on the next poll of that host
+      this.seriesCount -= orphans.length;
+    }
+  }
+
+  /** Forgets a host: its series and every sample and rollup of them. */
+  deleteHost(host: string): void {
+    assertHost(host);
+    this.db.transaction(() => {
+      for (const t of ['head', 'raw', 'r1m', 'r5m', 'r1h']) {
+        this.db.prepare(`DELETE FROM ${t} WHERE series_id IN (SELECT id FROM series WHERE host = ?)`).run(host);
+      }
+      this.seriesCount -= this.db.prepare('DELETE FROM series WHERE host = ?').run(host).changes;
+    })();
+    this.ids.delete(host);
+    this.refreshHeadSummary();
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  query(q: RangeQuery): SeriesResult[] {
+    assertHost(q.host);
+    if (typeof q.name !== 'string' || q.name.length === 0) throw invalid('TSDB_BAD_QUERY', 'name must be a non-empty string');
+    assertMs('from', q.from);
+    assertMs('to', q.to);
+    if (!Number.isSafeInteger(q.stepMs) || q.stepMs <= 0) throw invalid('TSDB_BAD_QUERY', `stepMs must be a positive integer, got ${q.stepMs}`);
+    if (q.to < q.from) throw invalid('TSDB_BAD_QUERY', `to (${q.to}) is before from (${q.from})`);
+    const agg: Agg = q.agg ?? 'avg';
+    if (agg !== 'avg' && agg !== 'min' && agg !== 'max') throw invalid('TSDB_BAD_QUERY', `agg must be avg, min or max, got ${String(agg)}`);
+    const step = q.stepMs;
+    const start = floorTo(q.from, step);
+    const length = Math.floor(q.to / step) - Math.floor(q.from / step) + 1;
+    if (length > MAX_POINTS_PER_SERIES) {
+      throw invalid('TSDB_BAD_QUERY', `${length} points per series is more than ${MAX_POINTS_PER_SERIES}: use a larger step or a shorter range`);
+    }
+    const end = start + length * step;
+
+    const wanted = Object.entries(q.labels ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+    const series = (this.st.hostSeries.all(q.host, q.name) as Array<{ id: number; labels_json: string }>)
+      .map((r) => ({ id: r.id, labels: JSON.parse(r.labels_json) as Labels }))
+      .filter((s) => wanted.every(([k, v]) => s.labels[k] === v));
+    if (series.length === 0) return [];
+
+    const segments = planSegments(start, end, tierForStep(step), this.coveredUntil());
+    const stepBig = BigInt(step);
+    return series.map(({ id, labels }) => {
+      const buckets = new StepBuckets(start, step, length);
+      for (const seg of segments) {
+        const params = { id, step: stepBig, from: seg.from, to: seg.to };
+        const stmts = seg.tier > 0 ? [this.st.rollupRange[seg.tier - 1]!] : [this.st.rawRange];
+        // Head rows are all newer than flushedMax: skip the head when the segment ends before.
+        if (seg.tier === 0 && seg.to > this.flushedMax + 1 && this.headRows > 0) stmts.push(this.st.headRange);
+        for (const stmt of stmts) {
+          for (const r of stmt.all(params) as BucketRow[]) buckets.add(r[0], r[1], r[2], r[3], r[4]);
+        }
+      }
+      return { labels, points: buckets.points(agg) };
+    });
+  }
+
+  /** Exclusive end of what each rollup tier holds correctly: its watermark, lowered to stale buckets. */
+  private coveredUntil(): number[] {
+    return TIERS.map((t, i) => {
+      if (i === 0) return Infinity;
+      const wm = this.wm[i]!;
+      return this.dirtyFrom < wm ? floorTo(this.dirtyFrom, t.ms) : wm;
+    });
+  }
+
+  /** Newest raw value of every series of a host (series whose raw data has aged out are left out). */
+  latest(host: string, names?: string[]): Array<MetricSample & { ts: number }> {
+    assertHost(host);
+    type Row = { id: number; name: string; labels_key: string; labels_json: string; ts: number; value: number };
+    const only = names ? new Set(names) : undefined;
+    const byId = new Map<number, Row>();
+    for (const r of this.st.latestRaw.all(host) as Row[]) if (!only || only.has(r.name)) byId.set(r.id, r);
+    // Head rows are newer than any raw row of the same series.
+    if (this.headRows > 0) for (const r of this.st.latestHead.all(host) as Row[]) if (!only || only.has(r.name)) byId.set(r.id, r);
+    return [...byId.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.labels_key < b.labels_key ? -1 : a.labels_key > b.labels_key ? 1 : 0))
+      .map((r) => ({ name: r.name, labels: JSON.parse(r.labels_json) as Labels, value: r.value, ts: r.ts }));
+  }
+
+  seriesNames(host: string): string[] {
+    assertHost(host);
+    return this.st.seriesNames.all(host) as string[];
+  }
+
+  /** `rawSamples` counts raw and head rows (a full count: not for a hot path). */
+  stats(): TsdbStats {
+    const n = (sql: string) => this.db.prepare(sql).pluck().get() as number;
+    let fileBytes = (this.db.pragma('page_count', { simple: true }) as number) * (this.db.pragma('page_size', { simple: true }) as number);
+    if (this.file !== ':memory:') {
+      try {
+        fileBytes = statSync(this.file).size;
+        fileBytes += statSync(`${this.file}-wal`).size;
+      } catch {
+        // no WAL file right now
+      }
+    }
+    return {
+      series: n('SELECT count(*) FROM series'),
+      rawSamples: n('SELECT count(*) FROM raw') + n('SELECT count(*) FROM head'),
+      fileBytes,
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
