@@ -14,6 +14,8 @@ have ansible || need+=(ansible)
 have ip || need+=(iproute2)
 have pkill || need+=(procps)
 have busybox || need+=(busybox)
+have prometheus || need+=(prometheus)
+have victoria-metrics || [ -x /usr/bin/victoria-metrics ] || need+=(victoria-metrics)
 have runuser || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -9,6 +9,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /** Prometheus-compatible store (VictoriaMetrics) for metrics instead of the embedded one. */
+  metricsUrl?: string;
   secretKey?: string;
   logLevel: string;
   sessionTtlHours: number;
@@ -32,6 +34,7 @@ const ENV: Record<string, keyof Config> = {
   OSDECK_DATA: 'dataDir',
   OSDECK_DATABASE_URL: 'databaseUrl',
   OSDECK_REDIS_URL: 'redisUrl',
+  OSDECK_METRICS_URL: 'metricsUrl',
   OSDECK_SECRET_KEY: 'secretKey',
   OSDECK_LOG_LEVEL: 'logLevel',
   OSDECK_SESSION_TTL_HOURS: 'sessionTtlHours',
@@ -44,6 +47,7 @@ const FILE_KEYS: Record<string, keyof Config> = {
   data_dir: 'dataDir',
   database_url: 'databaseUrl',
   redis_url: 'redisUrl',
+  metrics_url: 'metricsUrl',
   secret_key: 'secretKey',
   log_level: 'logLevel',
   session_ttl_hours: 'sessionTtlHours',
@@ -100,7 +104,7 @@ export function parseListen(listen: string): { host: string; port: number } {
 export function redactedConfig(cfg: Config): Record<string, unknown> {
   const out: Record<string, unknown> = { ...cfg };
   if (out.secretKey) out.secretKey = '<redacted>';
-  for (const k of ['databaseUrl', 'redisUrl'] as const) {
+  for (const k of ['databaseUrl', 'redisUrl', 'metricsUrl'] as const) {
     const v = cfg[k];
     if (v) {
       try {

@@ -7,7 +7,7 @@ import type { MetricSample } from '../domain/metrics/sample';
 import type { Clock } from '../infra/clock';
 import type { SettingsRepository } from '../infra/db/settings-repository';
 import { probeScript } from '../infra/probe-scripts';
-import type { SqliteTsdb } from '../infra/tsdb/sqlite-tsdb';
+import type { MetricsStore } from '../infra/tsdb/metrics-store';
 import type { AuditService } from './audit-service';
 import type { HostService, HostView } from './host-service';
 
@@ -54,7 +54,7 @@ export class MetricsCollector {
 
   constructor(
     private readonly hostService: HostService,
-    private readonly tsdb: SqliteTsdb,
+    private readonly store: MetricsStore,
     private readonly settings: SettingsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -137,8 +137,7 @@ export class MetricsCollector {
     }
     if (now - this.lastRollup > ROLLUP_EVERY_MS) {
       this.lastRollup = now;
-      this.tsdb.rollup(now);
-      this.tsdb.prune(now);
+      await this.store.maintain(now);
     }
   }
 
@@ -156,7 +155,11 @@ export class MetricsCollector {
       const cur = { ts, samples: parsed.samples };
       const values = computeRates(st.prev, cur, parsed.kinds);
       st.prev = cur;
-      this.tsdb.append(name, ts, [...values, { name: 'osdeck_up', labels: {}, value: 1 }, { name: 'osdeck_poll_duration_seconds', labels: {}, value: (finished - started) / 1000 }]);
+      const own = [
+        { name: 'osdeck_up', labels: {}, value: 1 },
+        { name: 'osdeck_poll_duration_seconds', labels: {}, value: (finished - started) / 1000 },
+      ];
+      await this.store.write(name, ts, { values: [...values, ...own], raw: [...parsed.samples, ...own], kinds: parsed.kinds });
       st.last = { ts, samples: parsed.samples, kinds: parsed.kinds, top: parsed.top, errors: parsed.errors, durationMs: finished - started };
       if (st.up === false) await this.audit.record(SYSTEM_ACTOR, { action: 'metrics.host_up', result: 'ok', host: name, target: `host:${name}` });
       st.up = true;

@@ -5,7 +5,7 @@ import { hostOverview } from '../domain/metrics/host-overview';
 import type { PollIntervals } from '../domain/metrics/poll-intervals';
 import type { Labels } from '../domain/metrics/sample';
 import type { Clock } from '../infra/clock';
-import type { SqliteTsdb } from '../infra/tsdb/sqlite-tsdb';
+import type { MetricsStore } from '../infra/tsdb/metrics-store';
 import type { HostService } from './host-service';
 import type { MetricsCollector } from './metrics-collector';
 
@@ -15,14 +15,16 @@ const MAX_POINTS = 5000;
 export class MetricsService {
   constructor(
     private readonly hosts: HostService,
-    private readonly tsdb: SqliteTsdb,
+    readonly store: MetricsStore,
     readonly collector: MetricsCollector,
     private readonly clock: Clock,
   ) {}
 
   async overview() {
-    const rows = (await this.hosts.list()).map((h) => {
-      const latest = this.tsdb.latest(h.name);
+    const hosts = await this.hosts.list();
+    const latestAll = await Promise.all(hosts.map((h) => this.store.latest(h.name).catch(() => [])));
+    const rows = hosts.map((h, i) => {
+      const latest = latestAll[i]!;
       const up = this.collector.isUp(h.name);
       const ts = latest.length ? Math.max(...latest.map((s) => s.ts)) : null;
       return { host: h.name, state: h.state, groups: h.groups, up, ts, ...hostOverview(up === false ? [] : latest) };
@@ -36,7 +38,7 @@ export class MetricsService {
   async latest(host: string) {
     await this.hosts.get(host);
     const snap = this.collector.snapshot(host);
-    const samples = this.tsdb.latest(host);
+    const samples = await this.store.latest(host);
     return {
       ts: samples.length ? Math.max(...samples.map((s) => s.ts)) : null,
       up: this.collector.isUp(host),
@@ -49,7 +51,7 @@ export class MetricsService {
 
   async names(host: string): Promise<string[]> {
     await this.hosts.get(host);
-    return this.tsdb.seriesNames(host);
+    return this.store.seriesNames(host);
   }
 
   async series(host: string, q: { name: string; from?: number; to?: number; step?: number; agg?: 'avg' | 'min' | 'max'; labels?: string }) {
@@ -59,7 +61,7 @@ export class MetricsService {
     if (!(from < to)) throw badRequest('INVALID_RANGE', 'from must be before to');
     const step = q.step ?? Math.max(1000, Math.ceil((to - from) / 300 / 1000) * 1000);
     if ((to - from) / step > MAX_POINTS) throw badRequest('TOO_MANY_POINTS', `range/step gives more than ${MAX_POINTS} points; use a larger step`);
-    return this.tsdb.query({ host, name: q.name, labels: parseLabels(q.labels), from, to, stepMs: step, agg: q.agg });
+    return this.store.query({ host, name: q.name, labels: parseLabels(q.labels), from, to, stepMs: step, agg: q.agg });
   }
 
   intervals(): Promise<PollIntervals> {

@@ -14,7 +14,9 @@ import { InProcessQueue } from '../infra/queue/in-process-queue';
 import type { JobQueue } from '../infra/queue/job-queue';
 import { SshPool } from '../infra/transport/ssh-pool';
 import { join } from 'node:path';
-import { SqliteTsdb } from '../infra/tsdb/sqlite-tsdb';
+import type { MetricsStore } from '../infra/tsdb/metrics-store';
+import { SqliteMetricsStore } from '../infra/tsdb/sqlite-metrics-store';
+import { VictoriaMetricsStore } from '../infra/tsdb/victoria-metrics-store';
 import { AuditService } from './audit-service';
 import { MetricsCollector } from './metrics-collector';
 import { MetricsService } from './metrics-service';
@@ -62,16 +64,16 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
   const runner = new JobRunner(jobsRepo, handlers, clock, instanceId, opts.log ?? quietLog);
   await hosts.ensureLocal();
   let metrics: MetricsService | null = null;
-  let tsdb: SqliteTsdb | null = null;
+  let store: MetricsStore | null = null;
   if (opts.metrics) {
-    tsdb = new SqliteTsdb({ file: join(config.dataDir, 'metrics.db') });
-    metrics = new MetricsService(hosts, tsdb, new MetricsCollector(hosts, tsdb, settings, audit, clock), clock);
+    store = config.metricsUrl ? new VictoriaMetricsStore(config.metricsUrl) : new SqliteMetricsStore(join(config.dataDir, 'metrics.db'));
+    metrics = new MetricsService(hosts, store, new MetricsCollector(hosts, store, settings, audit, clock), clock);
   }
   return {
     config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics,
     async close() {
       await metrics?.collector.stop();
-      tsdb?.close();
+      await store?.close();
       await queue.close();
       await pool.close();
       await db.close();

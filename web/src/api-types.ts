@@ -139,3 +139,75 @@ export interface Problem {
 /** An interrupted job (its runner died) may still be resumed, so it is not final. */
 export const JOB_FINAL: readonly string[] = ['succeeded', 'failed', 'cancelled'];
 export const STEP_FINAL: readonly string[] = ['ok', 'failed', 'unreachable', 'timeout', 'cancelled', 'interrupted'];
+
+// ---------------------------------------------------------------- monitoring
+
+/** One row of GET /metrics/overview: a host's latest figures; nulls when unknown (down, or not polled yet). */
+export interface MetricsOverviewRow {
+  host: string;
+  state: HostState | string;
+  groups: string[];
+  /** false: the last metrics poll failed; null: never polled since the server started */
+  up: boolean | null;
+  /** ms since epoch of the newest stored sample */
+  ts: number | null;
+  cpuBusyPercent: number | null;
+  memUsedPercent: number | null;
+  memTotalBytes: number | null;
+  memAvailableBytes: number | null;
+  load1: number | null;
+  cpus: number | null;
+  diskMaxUsedPercent: number | null;
+  diskMaxUsedMount: string | null;
+  diskReadBytesPerSec: number | null;
+  diskWriteBytesPerSec: number | null;
+  netRxBytesPerSec: number | null;
+  netTxBytesPerSec: number | null;
+}
+
+export interface MetricSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+  ts?: number;
+}
+
+export interface TopProcess {
+  pid: number;
+  user: string;
+  cpuPercent: number;
+  rssBytes: number;
+  command: string;
+}
+
+/** GET /metrics/hosts/:name/latest: counters come as per-second rates. */
+export interface MetricsLatest {
+  ts: number | null;
+  up: boolean | null;
+  samples: MetricSample[];
+  topByCpu: TopProcess[];
+  topByRss: TopProcess[];
+  errors: string[];
+}
+
+/** One series of a range query: one point per step bucket, null where no sample fell (a gap, never 0). */
+export interface MetricSeries {
+  labels: Record<string, string>;
+  points: [number, number | null][];
+}
+
+export interface SeriesQuery {
+  name: string;
+  from: number;
+  to: number;
+  step: number;
+  agg?: 'avg' | 'min' | 'max';
+  /** exact label match, e.g. { mode: 'user' } */
+  labels?: Record<string, string>;
+}
+
+export interface MetricsIntervals {
+  defaultSec: number;
+  groups: Record<string, number>;
+  hosts: Record<string, number>;
+}

@@ -1,4 +1,20 @@
-import type { AuditEntry, ExecRequest, Host, Job, JobWithSteps, Me, NewHost, Problem, Role, ServerStatus } from './api-types';
+import type {
+  AuditEntry,
+  ExecRequest,
+  Host,
+  Job,
+  JobWithSteps,
+  Me,
+  MetricSeries,
+  MetricsIntervals,
+  MetricsLatest,
+  MetricsOverviewRow,
+  NewHost,
+  Problem,
+  Role,
+  SeriesQuery,
+  ServerStatus,
+} from './api-types';
 
 /** An API failure, carrying the server's problem+json `code` and `detail`. */
 export class ApiError extends Error {
@@ -116,6 +132,23 @@ export const api = {
   audit: (f: { limit?: number; before?: number; action?: string; host?: string; actor?: string }) => get<AuditEntry[]>(`/audit${query(f)}`),
 
   addUser: (name: string, password: string, role: Role) => post<{ name: string; role: Role }>('/users', { name, password, role }),
+
+  metricsOverview: () => get<MetricsOverviewRow[]>('/metrics/overview'),
+  metricsLatest: (host: string) => get<MetricsLatest>(`/metrics/hosts/${enc(host)}/latest`),
+  metricNames: (host: string) => get<string[]>(`/metrics/hosts/${enc(host)}/names`),
+  metricSeries: (host: string, q: SeriesQuery, opts?: { signal?: AbortSignal }) =>
+    get<MetricSeries[]>(
+      `/metrics/hosts/${enc(host)}/series${query({
+        name: q.name,
+        from: Math.round(q.from),
+        to: Math.round(q.to),
+        step: q.step,
+        agg: q.agg,
+        labels: q.labels ? Object.entries(q.labels).map(([k, v]) => `${k}=${v}`).join(',') : undefined,
+      })}`,
+      opts,
+    ),
+  metricsIntervals: () => get<MetricsIntervals>('/metrics/intervals'),
 };
 
 export function errorText(err: unknown): string {

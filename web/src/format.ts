@@ -63,3 +63,53 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
 export function shortId(id: string): string {
   return id.length > 10 ? id.slice(-8) : id;
 }
+
+/** 1536 → "1.5 KiB/s"; rates of bytes per second. */
+export function byteRate(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
+  return `${bytes(n)}/s`;
+}
+
+/** 37.46 → "37.5 %" (one decimal unless told otherwise). */
+export function percent(n: number | null | undefined, digits = 1): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
+  return `${n.toFixed(digits)} %`;
+}
+
+/** A plain number with at most `digits` decimals: 1.4300 → "1.43", 12 → "12". */
+export function num(n: number | null | undefined, digits = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
+  return String(Number(n.toFixed(digits)));
+}
+
+/** Rates of events per second: 0.25 → "0.25/s", 1234 → "1.23k/s". */
+export function perSecond(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
+  return `${siNumber(n)}/s`;
+}
+
+/** 1234 → "1.23k", 0.0042 → "0.0042". */
+export function siNumber(n: number): string {
+  const a = Math.abs(n);
+  if (a >= 1e9) return `${Number((n / 1e9).toPrecision(3))}G`;
+  if (a >= 1e6) return `${Number((n / 1e6).toPrecision(3))}M`;
+  if (a >= 1e3) return `${Number((n / 1e3).toPrecision(3))}k`;
+  if (a === 0) return '0';
+  return String(Number(n.toPrecision(a >= 1 ? 3 : 2)));
+}
+
+/** Seconds as a latency: 0.0042 → "4.2 ms", 0.00004 → "40 µs". */
+export function latency(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;
+  const a = Math.abs(seconds);
+  if (a === 0) return '0';
+  if (a < 1e-3) return `${Number((seconds * 1e6).toPrecision(3))} µs`;
+  if (a < 1) return `${Number((seconds * 1e3).toPrecision(3))} ms`;
+  return `${Number(seconds.toPrecision(3))} s`;
+}
+
+/** ms since epoch → "2025-01-02 13:04:05" (local time). */
+export function dateTimeMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
+  return dateTime(new Date(ms).toISOString());
+}

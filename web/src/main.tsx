@@ -7,9 +7,11 @@ import { AddHostPage } from './pages/add-host/AddHostPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { FleetPage } from './pages/fleet/FleetPage';
 import { HostPage } from './pages/host/HostPage';
+import { HostMetricsPage } from './pages/host-metrics/HostMetricsPage';
 import { JobPage } from './pages/job/JobPage';
 import { JobsPage } from './pages/jobs/JobsPage';
 import { LoginPage } from './pages/login/LoginPage';
+import { MonitoringPage } from './pages/monitoring/MonitoringPage';
 import { NotFoundPage } from './pages/not-found/NotFoundPage';
 import { SetupPage } from './pages/setup/SetupPage';
 import { SessionProvider } from './session';
@@ -40,6 +42,8 @@ function App() {
             <Route path="/hosts" element={<FleetPage />} />
             <Route path="/hosts/new" element={<AddHostPage />} />
             <Route path="/hosts/:name" element={<HostPage />} />
+            <Route path="/hosts/:name/metrics" element={<HostMetricsPage />} />
+            <Route path="/monitoring" element={<MonitoringPage />} />
             <Route path="/jobs" element={<JobsPage />} />
             <Route path="/jobs/:id" element={<JobPage />} />
             <Route path="/audit" element={<AuditPage />} />

@@ -11,9 +11,9 @@ export function metaRoutes(app: FastifyInstance, o: Osdeck): void {
       schema: {
         tags: ['meta'],
         summary: 'Whether first-run setup is needed, and the server mode',
-        response: { 200: Type.Object({ setupRequired: Type.Boolean(), version: Type.String(), database: Type.String(), queue: Type.String() }) },
+        response: { 200: Type.Object({ setupRequired: Type.Boolean(), version: Type.String(), database: Type.String(), queue: Type.String(), metrics: Type.Union([Type.String(), Type.Null()]) }) },
       },
     },
-    async () => ({ setupRequired: await o.auth.needsSetup(), version: '0.1.0', database: o.db.dialect, queue: o.queue.kind }),
+    async () => ({ setupRequired: await o.auth.needsSetup(), version: '0.1.0', database: o.db.dialect, queue: o.queue.kind, metrics: o.metrics?.store.kind ?? null }),
   );
 }

@@ -57,8 +57,9 @@ export const MAX_POINTS_PER_SERIES = 11_000;
 const FLUSH_GRACE_MS = 30_000;
 /** Head older than this is moved at the next rollup however small it is (a small fleet then keeps raw current). */
 const HEAD_MAX_AGE_MS = 15 * 60_000;
-/** Flush, rollup and prune work on this many series ids per transaction, so the WAL stays small. */
+/** Prune works on this many series ids per transaction, flush on this many hosts, so the WAL stays small. */
 const ID_CHUNK = 4096;
+const HOST_CHUNK = 64;
 /** Rollup windows per transaction while catching up. */
 const ROLLUP_WINDOW_MS = [0, 10 * 60_000, 2 * HOUR, 24 * HOUR];
 const NO_TS = Number.MIN_SAFE_INTEGER;
@@ -66,6 +67,15 @@ const NO_TS = Number.MIN_SAFE_INTEGER;
 type Stmt = Database.Statement;
 /** [bucket, sum, count, min, max] */
 type BucketRow = [number, number, number, number, number];
+/** [series_id, ts, value] */
+type HeadRow = [number, number, number];
+type Poll = { host: string; ts: number; samples: MetricSample[] };
+
+interface HostEntry {
+  id: number;
+  /** name + labels as given → series id. Labels in another key order just get a second entry. */
+  series: Map<string, number>;
+}
 
 function invalid(code: string, message: string): OsdeckError {
   return new OsdeckError(code, message, 400);
@@ -87,19 +97,21 @@ const floorTo = (ts: number, size: number) => Math.floor(ts / size) * size;
  * Embedded time-series store in its own SQLite file: raw samples for a short retention, 1m/5m/1h
  * rollups (avg, min, max, count) for longer ones, range queries that pick the tier from the step.
  * Synchronous (better-sqlite3) and single-writer: one instance per file per process.
+ *
+ * Appends go to the `head` table (laid out for cheap commits, see tsdb-schema.ts); `rollup` moves
+ * the head to `raw` when it is large or old, then computes closed buckets. Reads add head and raw.
  */
 export class SqliteTsdb {
   private readonly db: Database.Database;
   private readonly file: string;
-  private readonly rawRetentionMs: number;
   private readonly rollupRetentionMs: readonly number[];
   private readonly headFlushRows: number;
 
-  /** host → (name + labels as given) → series id. Labels in another key order just get a second entry. */
-  private readonly ids = new Map<string, Map<string, number>>();
-  /** Cache entries made in the running transaction, dropped if it rolls back (the ids would be reused). */
-  private pending: Array<[Map<string, number>, string]> = [];
+  private readonly hosts = new Map<string, HostEntry>();
+  /** Undo of cache entries made in the running transaction: on rollback their ids would be reused. */
+  private undo: Array<() => void> = [];
   private seriesCount = 0;
+  private maxHostId = 0;
   private maxSeriesId = 0;
 
   /** Exclusive end of each rollup tier's computed buckets (index 1..3); -Infinity before the first rollup. */
@@ -112,42 +124,18 @@ export class SqliteTsdb {
   private headMinTs = Infinity;
   private headMaxTs = -Infinity;
 
-  private readonly writeTx: (batch: Array<{ host: string; ts: number; samples: MetricSample[] }>) => void;
-  private readonly st: {
-    insHead: Stmt;
-    insRaw: Stmt;
-    findSeries: Stmt;
-    addSeries: Stmt;
-    setState: Stmt;
-    delState: Stmt;
-    hostSeries: Stmt;
-    headRange: Stmt;
-    rawRange: Stmt;
-    rollupRange: Stmt[];
-    latestHead: Stmt;
-    latestRaw: Stmt;
-    seriesNames: Stmt;
-    rollup: Stmt[];
-    nextData: Stmt[];
-    flushMove: Stmt;
-    flushDelete: Stmt;
-    headSummary: Stmt;
-    prune: Stmt[];
-    pruneHead: Stmt;
-    orphans: Stmt;
-    deleteSeries: Stmt;
-  };
+  private readonly writeTx: (batch: Poll[]) => void;
+  private readonly st: ReturnType<SqliteTsdb['prepareAll']>;
 
   constructor(opts: TsdbOptions) {
     this.file = opts.file;
-    this.rawRetentionMs = opts.rawRetentionMs ?? DEFAULT_RAW_RETENTION;
     const r = opts.rollupRetentionMs ?? DEFAULT_ROLLUP_RETENTION;
-    this.rollupRetentionMs = [this.rawRetentionMs, r['1m'], r['5m'], r['1h']];
+    this.rollupRetentionMs = [opts.rawRetentionMs ?? DEFAULT_RAW_RETENTION, r['1m'], r['5m'], r['1h']];
     this.headFlushRows = opts.headFlushRows ?? 250_000;
     this.db = openTsdbFile(opts.file);
     try {
       this.st = this.prepareAll();
-      this.writeTx = this.db.transaction((batch: Array<{ host: string; ts: number; samples: MetricSample[] }>) => {
+      this.writeTx = this.db.transaction((batch: Poll[]) => {
         for (const { host, ts, samples } of batch) this.writePoll(host, ts, samples);
       });
       this.loadState();
@@ -159,7 +147,7 @@ export class SqliteTsdb {
     }
   }
 
-  private prepareAll(): SqliteTsdb['st'] {
+  private prepareAll() {
     const db = this.db;
     const range = (table: string, sum: string, count: string, min: string, max: string) =>
       db
@@ -170,25 +158,23 @@ export class SqliteTsdb {
         .raw(true);
     const rollupSql = (i: number): string => {
       const t = TIERS[i]!;
-      const b = `(r.ts / ${t.ms}) * ${t.ms}`;
+      const b = (col: string) => `(${col} / ${t.ms}) * ${t.ms}`;
       if (i === 1) {
-        // Raw samples are split between raw and head (disjoint keys), so both feed the minute buckets.
+        // Raw samples are split between raw and head (disjoint keys); both feed the minute buckets.
         return `INSERT OR REPLACE INTO r1m (series_id, ts, avg, min, max, count)
           SELECT series_id, b, avg(value), min(value), max(value), count(*) FROM (
-            SELECT r.series_id AS series_id, ${b} AS b, r.value AS value
+            SELECT r.series_id AS series_id, ${b('r.ts')} AS b, r.value AS value
               FROM series s CROSS JOIN raw r ON r.series_id = s.id AND r.ts >= @from AND r.ts < @to
             UNION ALL
-            SELECT r.series_id, ${b}, r.value
-              FROM series s CROSS JOIN head r ON r.series_id = s.id AND r.ts >= @from AND r.ts < @to
+            SELECT series_id, ${b('ts')}, value FROM head WHERE ts >= @from AND ts < @to
           ) GROUP BY series_id, b`;
       }
-      const src = TIERS[i - 1]!.table;
       return `INSERT OR REPLACE INTO ${t.table} (series_id, ts, avg, min, max, count)
-        SELECT r.series_id, ${b} AS b, sum(r.avg * r.count) / sum(r.count), min(r.min), max(r.max), sum(r.count)
-          FROM series s CROSS JOIN ${src} r ON r.series_id = s.id AND r.ts >= @from AND r.ts < @to
+        SELECT r.series_id, ${b('r.ts')} AS b, sum(r.avg * r.count) / sum(r.count), min(r.min), max(r.max), sum(r.count)
+          FROM series s CROSS JOIN ${TIERS[i - 1]!.table} r ON r.series_id = s.id AND r.ts >= @from AND r.ts < @to
         GROUP BY r.series_id, b`;
     };
-    // Oldest sample at or after @from in a tier's source: one index seek per series (head is small: scanned).
+    // Oldest sample at or after @from in a tier's source: one index seek per series (the head is small: scanned).
     const nextDataSql = (i: number): string => {
       const seek = (table: string) => `SELECT (SELECT min(ts) FROM ${table} WHERE series_id = s.id AND ts >= @from) AS m FROM series s`;
       return i === 1
@@ -196,45 +182,49 @@ export class SqliteTsdb {
         : `SELECT min(m) FROM (${seek(TIERS[i - 1]!.table)})`;
     };
     return {
-      insHead: db.prepare('INSERT OR REPLACE INTO head (series_id, ts, value) VALUES (?, ?, ?)'),
+      insHead: db.prepare('INSERT OR REPLACE INTO head (host_id, ts, series_id, value) VALUES (?, ?, ?, ?)'),
       insRaw: db.prepare('INSERT OR REPLACE INTO raw (series_id, ts, value) VALUES (?, ?, ?)'),
+      findHost: db.prepare('SELECT id FROM hosts WHERE host = ?').pluck(),
+      addHost: db.prepare('INSERT INTO hosts (host) VALUES (?)'),
       findSeries: db.prepare('SELECT id FROM series WHERE host = ? AND name = ? AND labels_key = ?').pluck(),
       addSeries: db.prepare('INSERT INTO series (host, name, labels_key, labels_json) VALUES (?, ?, ?, ?)'),
       setState: db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       delState: db.prepare('DELETE FROM state WHERE key = ?'),
-      hostSeries: db.prepare('SELECT id, labels_key, labels_json FROM series WHERE host = ? AND name = ? ORDER BY labels_key'),
-      headRange: range('head', 'sum(value)', 'count(*)', 'min(value)', 'max(value)'),
+      hostSeries: db.prepare('SELECT id, labels_json FROM series WHERE host = ? AND name = ? ORDER BY labels_key'),
+      allHostSeries: db.prepare('SELECT id, name, labels_json FROM series WHERE host = ? ORDER BY name, labels_key'),
       rawRange: range('raw', 'sum(value)', 'count(*)', 'min(value)', 'max(value)'),
       rollupRange: [1, 2, 3].map((i) => range(TIERS[i]!.table, 'sum(avg * count)', 'sum(count)', 'min(min)', 'max(max)')),
-      latestHead: db.prepare(
-        `SELECT s.id, s.name, s.labels_key, s.labels_json, h.ts, h.value FROM series s
-         JOIN head h ON h.series_id = s.id AND h.ts = (SELECT max(ts) FROM head WHERE series_id = s.id)
-         WHERE s.host = ?`,
-      ),
-      latestRaw: db.prepare(
-        `SELECT s.id, s.name, s.labels_key, s.labels_json, r.ts, r.value FROM series s
-         JOIN raw r ON r.series_id = s.id AND r.ts = (SELECT max(ts) FROM raw WHERE series_id = s.id)
-         WHERE s.host = ?`,
-      ),
+      headRange: db.prepare('SELECT series_id, ts, value FROM head WHERE host_id = ? AND ts >= ? AND ts < ?').raw(true),
+      headOfHost: db.prepare('SELECT series_id, ts, value FROM head WHERE host_id = ?').raw(true),
+      latestRaw: db
+        .prepare(
+          `SELECT s.id, r.ts, r.value FROM series s
+           JOIN raw r ON r.series_id = s.id AND r.ts = (SELECT max(ts) FROM raw WHERE series_id = s.id)
+           WHERE s.host = ?`,
+        )
+        .raw(true),
       seriesNames: db.prepare('SELECT DISTINCT name FROM series WHERE host = ? ORDER BY name').pluck(),
       rollup: [1, 2, 3].map((i) => db.prepare(rollupSql(i))),
       nextData: [1, 2, 3].map((i) => db.prepare(nextDataSql(i)).pluck()),
       flushMove: db.prepare(
         `INSERT OR REPLACE INTO raw (series_id, ts, value)
-         SELECT series_id, ts, value FROM head WHERE series_id >= @lo AND series_id < @hi AND ts < @cut`,
+         SELECT series_id, ts, value FROM head WHERE host_id >= @lo AND host_id < @hi AND ts < @cut ORDER BY series_id, ts`,
       ),
-      flushDelete: db.prepare('DELETE FROM head WHERE series_id >= @lo AND series_id < @hi AND ts < @cut'),
+      flushDelete: db.prepare('DELETE FROM head WHERE host_id >= @lo AND host_id < @hi AND ts < @cut'),
       headSummary: db.prepare('SELECT count(*), min(ts), max(ts) FROM head').raw(true),
       prune: TIERS.map((t) =>
         db.prepare(`DELETE FROM ${t.table} WHERE series_id IN (SELECT id FROM series WHERE id >= @lo AND id < @hi) AND ts < @cut`),
       ),
       pruneHead: db.prepare('DELETE FROM head WHERE ts < ?'),
+      // Series without rows in raw or any rollup; those still in head are taken out in JS (head has no series index).
       orphans: db.prepare(
-        `SELECT id, host FROM series s WHERE ${['head', 'raw', 'r1m', 'r5m', 'r1h']
+        `SELECT id, host FROM series s WHERE ${['raw', 'r1m', 'r5m', 'r1h']
           .map((t) => `NOT EXISTS (SELECT 1 FROM ${t} WHERE series_id = s.id)`)
           .join(' AND ')}`,
       ),
+      headSeriesIds: db.prepare('SELECT DISTINCT series_id FROM head').pluck(),
       deleteSeries: db.prepare('DELETE FROM series WHERE id = ?'),
+      deleteIdleHosts: db.prepare('DELETE FROM hosts WHERE NOT EXISTS (SELECT 1 FROM series WHERE series.host = hosts.host)'),
     };
   }
 
@@ -247,6 +237,7 @@ export class SqliteTsdb {
     const s = this.db.prepare('SELECT count(*) AS n, coalesce(max(id), 0) AS maxId FROM series').get() as { n: number; maxId: number };
     this.seriesCount = s.n;
     this.maxSeriesId = s.maxId;
+    this.maxHostId = this.db.prepare('SELECT coalesce(max(id), 0) FROM hosts').pluck().get() as number;
     this.refreshHeadSummary();
   }
 
@@ -270,41 +261,37 @@ export class SqliteTsdb {
   }
 
   /** Several polls in one transaction; all or nothing. */
-  appendMany(batch: Array<{ host: string; ts: number; samples: MetricSample[] }>): void {
+  appendMany(batch: Poll[]): void {
     for (const p of batch) {
       assertHost(p.host);
       assertMs('ts', p.ts);
       if (!Array.isArray(p.samples)) throw invalid('TSDB_INVALID_SAMPLE', 'samples must be an array');
     }
-    this.pending = [];
+    this.undo = [];
     try {
       this.writeTx(batch);
     } catch (err) {
-      for (const [map, key] of this.pending) map.delete(key);
-      this.pending = [];
-      this.loadState(); // counters and dirty marker as committed
+      for (const u of this.undo.reverse()) u();
+      this.undo = [];
+      this.loadState(); // counters and markers as committed
       throw err;
     }
-    this.pending = [];
+    this.undo = [];
     // Safety valve when nobody calls rollup(): keep the head from growing without bound.
     if (this.headRows >= 4 * this.flushThreshold()) this.flushBefore(this.headMaxTs - FLUSH_GRACE_MS + 1);
   }
 
   private writePoll(host: string, ts: number, samples: MetricSample[]): void {
-    let ids = this.ids.get(host);
-    if (!ids) {
-      ids = new Map();
-      this.ids.set(host, ids);
-    }
+    const h = this.hosts.get(host) ?? this.resolveHost(host);
     const toHead = ts > this.flushedMax;
-    const ins = toHead ? this.st.insHead : this.st.insRaw;
     let n = 0;
     for (const s of samples) {
       const v = s.value;
       if (!Number.isFinite(v)) continue; // NaN, ±Infinity and non-numbers are never stored
       const key = s.name + '\u0000' + JSON.stringify(s.labels);
-      const id = ids.get(key) ?? this.resolveSeries(host, ids, key, s);
-      ins.run(id, ts, v);
+      const id = h.series.get(key) ?? this.resolveSeries(host, h, key, s);
+      if (toHead) this.st.insHead.run(h.id, ts, id, v);
+      else this.st.insRaw.run(id, ts, v);
       n++;
     }
     if (n === 0) return;
@@ -313,14 +300,26 @@ export class SqliteTsdb {
       if (ts < this.headMinTs) this.headMinTs = ts;
       if (ts > this.headMaxTs) this.headMaxTs = ts;
     }
-    // Written below a rollup watermark: those buckets must be recomputed, and are not used until then.
+    // Written below a rollup watermark: those buckets must be recomputed, and are not read until then.
     if (ts < this.wm[1]! && ts < this.dirtyFrom) {
       this.dirtyFrom = ts;
       this.setState('dirty_from', ts);
     }
   }
 
-  private resolveSeries(host: string, ids: Map<string, number>, key: string, s: MetricSample): number {
+  private resolveHost(host: string): HostEntry {
+    let id = this.st.findHost.get(host) as number | undefined;
+    if (id === undefined) {
+      id = Number(this.st.addHost.run(host).lastInsertRowid);
+      if (id > this.maxHostId) this.maxHostId = id;
+    }
+    const entry: HostEntry = { id, series: new Map() };
+    this.hosts.set(host, entry);
+    this.undo.push(() => this.hosts.delete(host));
+    return entry;
+  }
+
+  private resolveSeries(host: string, h: HostEntry, key: string, s: MetricSample): number {
     if (typeof s.name !== 'string' || s.name.length === 0) throw invalid('TSDB_INVALID_SAMPLE', `${host}: metric name must be a non-empty string`);
     const labels = s.labels ?? {};
     if (typeof labels !== 'object' || Array.isArray(labels)) throw invalid('TSDB_INVALID_SAMPLE', `${host}: ${s.name}: labels must be an object`);
@@ -336,8 +335,8 @@ export class SqliteTsdb {
       this.seriesCount++;
       if (id > this.maxSeriesId) this.maxSeriesId = id;
     }
-    ids.set(key, id);
-    this.pending.push([ids, key]);
+    h.series.set(key, id);
+    this.undo.push(() => h.series.delete(key));
     return id;
   }
 
@@ -350,7 +349,7 @@ export class SqliteTsdb {
     if (this.headRows > 0) this.flushBefore(this.headMaxTs + 1);
   }
 
-  /** Moves head rows with ts < cut to raw, a chunk of series per transaction; raw then holds everything up to cut - 1. */
+  /** Moves head rows with ts < cut to raw, some hosts per transaction; raw then holds everything up to cut - 1. */
   private flushBefore(cut: number): void {
     const newMax = Math.max(this.flushedMax, cut - 1);
     cut = newMax + 1;
@@ -361,13 +360,14 @@ export class SqliteTsdb {
       this.st.flushMove.run({ lo, hi, cut });
       this.st.flushDelete.run({ lo, hi, cut });
     });
-    for (let lo = 0; lo <= this.maxSeriesId; lo += ID_CHUNK) move(lo, lo + ID_CHUNK);
+    for (let lo = 0; lo <= this.maxHostId; lo += HOST_CHUNK) move(lo, lo + HOST_CHUNK);
     this.refreshHeadSummary();
   }
 
   /**
    * Computes the 1m, 5m and 1h rollups of every bucket closed at `now` and not computed yet (plus
-   * buckets made stale by late samples). Idempotent; call it every minute or few.
+   * buckets made stale by late samples). Idempotent. Every few minutes is the right cadence: each
+   * run writes one page per series and tier, and queries read raw for what is not rolled up yet.
    */
   rollup(now: number): void {
     assertMs('now', now);
@@ -427,9 +427,8 @@ export class SqliteTsdb {
     for (let i = 0; i < TIERS.length; i++) {
       let cut = now - this.rollupRetentionMs[i]!;
       if (i + 1 < TIERS.length) {
-        const coarser = TIERS[i + 1]!.ms;
         if (Number.isFinite(this.wm[i + 1]!)) cut = Math.min(cut, this.wm[i + 1]!);
-        if (Number.isFinite(this.dirtyFrom)) cut = Math.min(cut, floorTo(this.dirtyFrom, coarser));
+        if (Number.isFinite(this.dirtyFrom)) cut = Math.min(cut, floorTo(this.dirtyFrom, TIERS[i + 1]!.ms));
       }
       if (cut <= 0) continue;
       const stmt = this.st.prune[i]!;
@@ -440,12 +439,14 @@ export class SqliteTsdb {
         this.refreshHeadSummary();
       }
     }
-    const orphans = this.st.orphans.all() as Array<{ id: number; host: string }>;
+    const inHead = new Set(this.headRows > 0 ? (this.st.headSeriesIds.all() as number[]) : []);
+    const orphans = (this.st.orphans.all() as Array<{ id: number; host: string }>).filter((o) => !inHead.has(o.id));
     if (orphans.length > 0) {
       this.db.transaction(() => {
         for (const o of orphans) this.st.deleteSeries.run(o.id);
+        this.st.deleteIdleHosts.run();
       })();
-      for (const o of orphans) this.ids.delete(o.host); // rebuilt on the next poll of that host
+      for (const o of orphans) this.hosts.delete(o.host); // rebuilt on the next poll of that host
       this.seriesCount -= orphans.length;
     }
   }
@@ -454,12 +455,14 @@ export class SqliteTsdb {
   deleteHost(host: string): void {
     assertHost(host);
     this.db.transaction(() => {
-      for (const t of ['head', 'raw', 'r1m', 'r5m', 'r1h']) {
+      this.db.prepare('DELETE FROM head WHERE host_id IN (SELECT id FROM hosts WHERE host = ?)').run(host);
+      for (const t of ['raw', 'r1m', 'r5m', 'r1h']) {
         this.db.prepare(`DELETE FROM ${t} WHERE series_id IN (SELECT id FROM series WHERE host = ?)`).run(host);
       }
       this.seriesCount -= this.db.prepare('DELETE FROM series WHERE host = ?').run(host).changes;
+      this.db.prepare('DELETE FROM hosts WHERE host = ?').run(host);
     })();
-    this.ids.delete(host);
+    this.hosts.delete(host);
     this.refreshHeadSummary();
   }
 
@@ -484,25 +487,29 @@ export class SqliteTsdb {
 
     const wanted = Object.entries(q.labels ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
     const series = (this.st.hostSeries.all(q.host, q.name) as Array<{ id: number; labels_json: string }>)
-      .map((r) => ({ id: r.id, labels: JSON.parse(r.labels_json) as Labels }))
+      .map((r) => ({ id: r.id, labels: JSON.parse(r.labels_json) as Labels, buckets: new StepBuckets(start, step, length) }))
       .filter((s) => wanted.every(([k, v]) => s.labels[k] === v));
     if (series.length === 0) return [];
 
-    const segments = planSegments(start, end, tierForStep(step), this.coveredUntil());
     const stepBig = BigInt(step);
-    return series.map(({ id, labels }) => {
-      const buckets = new StepBuckets(start, step, length);
-      for (const seg of segments) {
-        const params = { id, step: stepBig, from: seg.from, to: seg.to };
-        const stmts = seg.tier > 0 ? [this.st.rollupRange[seg.tier - 1]!] : [this.st.rawRange];
-        // Head rows are all newer than flushedMax: skip the head when the segment ends before.
-        if (seg.tier === 0 && seg.to > this.flushedMax + 1 && this.headRows > 0) stmts.push(this.st.headRange);
-        for (const stmt of stmts) {
-          for (const r of stmt.all(params) as BucketRow[]) buckets.add(r[0], r[1], r[2], r[3], r[4]);
-        }
+    for (const seg of planSegments(start, end, tierForStep(step), this.coveredUntil())) {
+      const stmt = seg.tier > 0 ? this.st.rollupRange[seg.tier - 1]! : this.st.rawRange;
+      for (const s of series) {
+        for (const r of stmt.all({ id: s.id, step: stepBig, from: seg.from, to: seg.to }) as BucketRow[]) s.buckets.add(r[0], r[1], r[2], r[3], r[4]);
       }
-      return { labels, points: buckets.points(agg) };
-    });
+      // Head rows are all newer than flushedMax, and one host's are adjacent: read them once for all series.
+      if (seg.tier === 0 && seg.to > this.flushedMax + 1 && this.headRows > 0) {
+        const hid = this.hostId(q.host);
+        if (hid === undefined) continue;
+        const byId = new Map(series.map((s) => [s.id, s.buckets]));
+        for (const [id, ts, value] of this.st.headRange.all(hid, seg.from, seg.to) as HeadRow[]) byId.get(id)?.addSample(ts, value);
+      }
+    }
+    return series.map((s) => ({ labels: s.labels, points: s.buckets.points(agg) }));
+  }
+
+  private hostId(host: string): number | undefined {
+    return this.hosts.get(host)?.id ?? (this.st.findHost.get(host) as number | undefined);
   }
 
   /** Exclusive end of what each rollup tier holds correctly: its watermark, lowered to stale buckets. */
@@ -514,18 +521,26 @@ export class SqliteTsdb {
     });
   }
 
-  /** Newest raw value of every series of a host (series whose raw data has aged out are left out). */
+  /** Newest raw value of every series of a host, by name then labels (series whose raw data aged out are left out). */
   latest(host: string, names?: string[]): Array<MetricSample & { ts: number }> {
     assertHost(host);
-    type Row = { id: number; name: string; labels_key: string; labels_json: string; ts: number; value: number };
+    const newest = new Map<number, [ts: number, value: number]>();
+    const hid = this.headRows > 0 ? this.hostId(host) : undefined;
+    // Head rows come in ts order and are newer than any raw row: the last one of a series wins.
+    if (hid !== undefined) for (const [id, ts, value] of this.st.headOfHost.all(hid) as HeadRow[]) newest.set(id, [ts, value]);
     const only = names ? new Set(names) : undefined;
-    const byId = new Map<number, Row>();
-    for (const r of this.st.latestRaw.all(host) as Row[]) if (!only || only.has(r.name)) byId.set(r.id, r);
-    // Head rows are newer than any raw row of the same series.
-    if (this.headRows > 0) for (const r of this.st.latestHead.all(host) as Row[]) if (!only || only.has(r.name)) byId.set(r.id, r);
-    return [...byId.values()]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.labels_key < b.labels_key ? -1 : a.labels_key > b.labels_key ? 1 : 0))
-      .map((r) => ({ name: r.name, labels: JSON.parse(r.labels_json) as Labels, value: r.value, ts: r.ts }));
+    const rows = (this.st.allHostSeries.all(host) as Array<{ id: number; name: string; labels_json: string }>).filter(
+      (r) => !only || only.has(r.name),
+    );
+    if (rows.some((r) => !newest.has(r.id))) {
+      for (const [id, ts, value] of this.st.latestRaw.all(host) as HeadRow[]) if (!newest.has(id)) newest.set(id, [ts, value]);
+    }
+    const out: Array<MetricSample & { ts: number }> = [];
+    for (const r of rows) {
+      const p = newest.get(r.id);
+      if (p) out.push({ name: r.name, labels: JSON.parse(r.labels_json) as Labels, value: p[1], ts: p[0] });
+    }
+    return out;
   }
 
   seriesNames(host: string): string[] {

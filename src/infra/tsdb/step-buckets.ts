@@ -32,6 +32,16 @@ export class StepBuckets {
     if (max > this.max[i]!) this.max[i] = max;
   }
 
+  /** One raw sample at `ts`. */
+  addSample(ts: number, value: number): void {
+    const i = Math.floor((ts - this.start) / this.stepMs);
+    if (!(i >= 0 && i < this.length)) return;
+    this.sum[i]! += value;
+    this.count[i]! += 1;
+    if (value < this.min[i]!) this.min[i] = value;
+    if (value > this.max[i]!) this.max[i] = value;
+  }
+
   /** One point per bucket; null where no sample fell in it (a gap is never 0). */
   points(agg: Agg): Array<[number, number | null]> {
     const out = new Array<[number, number | null]>(this.length);

@@ -19,6 +19,9 @@ export function Layout() {
         <NavLink to="/hosts" end className={link}>
           Hosts
         </NavLink>
+        <NavLink to="/monitoring" className={link}>
+          Monitoring
+        </NavLink>
         {can('host.write') && (
           <NavLink to="/hosts/new" className={link}>
             Add host

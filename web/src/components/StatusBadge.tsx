@@ -6,6 +6,9 @@ const TONE: Record<string, 'ok' | 'bad' | 'warn' | 'muted' | 'busy'> = {
   'hostkey-changed': 'warn',
   'auth-failed': 'bad',
   unknown: 'muted',
+  // monitoring
+  up: 'ok',
+  down: 'bad',
   // jobs
   queued: 'muted',
   running: 'busy',

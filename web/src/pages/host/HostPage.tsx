@@ -5,6 +5,7 @@ import type { Host } from '../../api-types';
 import { Chips } from '../../components/Chips';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { HostTabs } from '../../components/HostTabs';
 import { KeyValues } from '../../components/KeyValues';
 import { Loading, PageHeader, Panel } from '../../components/PageHeader';
 import { RunCommandForm } from '../../components/RunCommandForm';
@@ -141,6 +142,7 @@ export function HostPage() {
           </>
         }
       />
+      <HostTabs host={h.name} />
       <ErrorBanner
         error={actionError instanceof ApiError && actionError.code === 'HOST_KEY_MISMATCH' && h.offeredHostKeyFingerprint ? undefined : actionError}
         onDismiss={() => setActionError(undefined)}

@@ -1,0 +1,17 @@
+import { NavLink } from 'react-router';
+
+/** The tabs of one host: its page (facts, commands, activity) and its metrics dashboard. */
+export function HostTabs({ host }: { host: string }) {
+  const base = `/hosts/${encodeURIComponent(host)}`;
+  const cls = ({ isActive }: { isActive: boolean }) => (isActive ? 'tab active' : 'tab');
+  return (
+    <nav className="tabs" aria-label="Host views">
+      <NavLink to={base} end className={cls}>
+        Overview
+      </NavLink>
+      <NavLink to={`${base}/metrics`} className={cls}>
+        Metrics
+      </NavLink>
+    </nav>
+  );
+}
