@@ -1,6 +1,7 @@
 // SQLite TSDB: ingest rate (a fleet's polls, one transaction per host poll, rollup every simulated
 // minute) and the latency of 24 h queries over a store holding 24 h of 15 s data.
-// npm run bench -- tsdb [hosts=200] [series=300] [polls=12] [fillHosts=4] [file=/tmp/…]   (or: npx tsx bench/tsdb-bench.ts …)
+// npm run bench -- tsdb [hosts=200] [series=300] [polls=20] [fillHosts=4] [rollupEvery=20]   (or: npx tsx bench/tsdb-bench.ts …)
+// rollupEvery is in polls of 15 s: 20 = a rollup every 5 minutes, the cadence the store is meant for.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,13 +52,14 @@ function arg(args: string[], key: string, dflt: number): number {
 export async function tsdbBenchmark(args: string[]): Promise<void> {
   const hosts = arg(args, 'hosts', 200);
   const perHost = arg(args, 'series', 300);
-  const polls = arg(args, 'polls', 12);
+  const polls = arg(args, 'polls', 20);
+  const rollupEvery = arg(args, 'rollupEvery', 20);
   const fillHosts = arg(args, 'fillHosts', 4);
   const dir = mkdtempSync(join(tmpdir(), 'osdeck-tsdb-bench-'));
   const template = hostSeries(perHost);
   const t0Day = Date.UTC(2024, 0, 1);
   try {
-    // 1) A fleet's polls into a fresh store: every host polled every 15 s, rollup once a simulated minute.
+    // 1) A fleet's polls into a fresh store: every host polled every 15 s, rollup every `rollupEvery` polls.
     {
       const db = new SqliteTsdb({ file: join(dir, 'fleet.db') });
       const perPoll = Array.from({ length: hosts }, (_, h) => Array.from({ length: polls }, (_, k) => poll(template, k, h)));
@@ -68,7 +70,7 @@ export async function tsdbBenchmark(args: string[]): Promise<void> {
         const t = process.hrtime.bigint();
         for (let h = 0; h < hosts; h++) db.append(`host-${h}`, ts, perPoll[h]![k]!);
         appendMs += ms(t);
-        if ((k + 1) % 4 === 0) {
+        if ((k + 1) % rollupEvery === 0) {
           const r = process.hrtime.bigint();
           db.rollup(ts + STEP);
           rollupMs += ms(r);
@@ -85,7 +87,7 @@ export async function tsdbBenchmark(args: string[]): Promise<void> {
     }
 
     // 2) 24 h of 15 s data for some hosts, written the way a collector would (poll by poll, rollup each minute):
-    //    the ingest rate once series have history, then the query latencies over it.
+    //    (rollup every `rollupEvery` polls): the ingest rate once series have history, then the query latencies over it.
     const file = join(dir, 'day.db');
     const db = new SqliteTsdb({ file });
     const pollsPerDay = DAY / STEP;
@@ -97,7 +99,7 @@ export async function tsdbBenchmark(args: string[]): Promise<void> {
       const t = process.hrtime.bigint();
       for (let h = 0; h < fillHosts; h++) db.append(`fill-${h}`, ts, poll(template, k, h));
       appendMs += ms(t);
-      if ((k + 1) % 4 === 0) {
+      if ((k + 1) % rollupEvery === 0) {
         const r = process.hrtime.bigint();
         db.rollup(ts + STEP);
         const d = ms(r);
@@ -109,7 +111,7 @@ export async function tsdbBenchmark(args: string[]): Promise<void> {
     console.log(
       `ingest, 24 h history: ${fillHosts} hosts × ${perHost} series × ${pollsPerDay} polls = ${n} samples: ` +
         `append ${Math.round(n / (appendMs / 1000))} samples/s, with rollups+flushes ${Math.round(n / ((appendMs + rollupMs) / 1000))} samples/s ` +
-        `(rollup+flush each minute: mean ${(rollupMs / (pollsPerDay / 4)).toFixed(1)} ms, max ${maxRollupMs.toFixed(0)} ms)`,
+        `(rollup+flush every ${(rollupEvery * STEP) / 1000} s: mean ${(rollupMs / Math.floor(pollsPerDay / rollupEvery)).toFixed(1)} ms, max ${maxRollupMs.toFixed(0)} ms)`,
     );
 
     const end = t0Day + DAY - 1;

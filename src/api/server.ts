@@ -17,6 +17,7 @@ import { hostRoutes } from './routes/host-routes';
 import { jobRoutes } from './routes/job-routes';
 import { metaRoutes } from './routes/meta-routes';
 import { metricsRoutes, prometheusRoute } from './routes/metrics-routes';
+import { reportRoutes } from './routes/report-routes';
 
 export const SESSION_COOKIE = 'osdeck_session';
 export const CSRF_HEADER = 'x-osdeck-csrf';
@@ -122,6 +123,7 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
     jobRoutes(api, o, closing.signal);
     auditRoutes(api, o);
     if (o.metrics) metricsRoutes(api, o.metrics);
+    if (o.reports) reportRoutes(api, o.reports);
   }, { prefix: '/api/v1' });
   if (o.metrics) prometheusRoute(app, o.metrics);
 

@@ -9,6 +9,7 @@ import { hostCommands } from './commands/host-commands';
 import { jobCommands } from './commands/job-commands';
 import { labCommands } from './commands/lab-commands';
 import { metricsCommands } from './commands/metrics-commands';
+import { reportCommands } from './commands/report-commands';
 
 const program = new Command('osdeck')
   .description('Linux fleet operations over SSH: inventory, batch jobs, audit')
@@ -45,6 +46,7 @@ jobCommands(program, client);
 auditCommands(program, client);
 labCommands(program, client);
 metricsCommands(program, client);
+reportCommands(program, client);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode);

@@ -20,6 +20,7 @@ import { VictoriaMetricsStore } from '../infra/tsdb/victoria-metrics-store';
 import { AuditService } from './audit-service';
 import { MetricsCollector } from './metrics-collector';
 import { MetricsService } from './metrics-service';
+import { ReportService } from './report-service';
 import { AuthService } from './auth-service';
 import { ExecJob } from './exec-job';
 import { HostService } from './host-service';
@@ -42,6 +43,7 @@ export interface Osdeck {
   runner: JobRunner;
   /** Monitoring: present in the server process (it owns the collector and the embedded store). */
   metrics: MetricsService | null;
+  reports: ReportService | null;
   close(): Promise<void>;
 }
 
@@ -64,13 +66,15 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
   const runner = new JobRunner(jobsRepo, handlers, clock, instanceId, opts.log ?? quietLog);
   await hosts.ensureLocal();
   let metrics: MetricsService | null = null;
+  let reports: ReportService | null = null;
   let store: MetricsStore | null = null;
   if (opts.metrics) {
     store = config.metricsUrl ? new VictoriaMetricsStore(config.metricsUrl) : new SqliteMetricsStore(join(config.dataDir, 'metrics.db'));
     metrics = new MetricsService(hosts, store, new MetricsCollector(hosts, store, settings, audit, clock), clock);
+    reports = new ReportService(hosts, store, audit, clock);
   }
   return {
-    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics,
+    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics, reports,
     async close() {
       await metrics?.collector.stop();
       await store?.close();

@@ -102,7 +102,7 @@ export function siNumber(n: number): string {
 export function latency(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return DASH;
   const a = Math.abs(seconds);
-  if (a === 0) return '0';
+  if (a === 0) return '0 ms';
   if (a < 1e-3) return `${Number((seconds * 1e6).toPrecision(3))} µs`;
   if (a < 1) return `${Number((seconds * 1e3).toPrecision(3))} ms`;
   return `${Number(seconds.toPrecision(3))} s`;

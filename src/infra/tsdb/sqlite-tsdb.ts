@@ -14,8 +14,9 @@ export interface TsdbOptions {
   /** Defaults 14 d, 90 d, 2 y. */
   rollupRetentionMs?: { '1m': number; '5m': number; '1h': number };
   /**
-   * `rollup` moves head rows to raw once the head holds this many rows, or 20 per series if more
-   * (default 250 000): fewer, larger moves write each series' leaf page of `raw` once for ~20 samples.
+   * `rollup` moves head rows to raw once the head holds 20 rows per series, or this many if more
+   * (default 10 000): each series' leaf page of `raw` is then written once for ~20 samples, and a
+   * query or `latest` reads at most a few thousand head rows of a host.
    */
   headFlushRows?: number;
 }
@@ -65,8 +66,6 @@ const ROLLUP_WINDOW_MS = [0, 10 * 60_000, 2 * HOUR, 24 * HOUR];
 const NO_TS = Number.MIN_SAFE_INTEGER;
 
 type Stmt = Database.Statement;
-/** [bucket, sum, count, min, max] */
-type BucketRow = [number, number, number, number, number];
 /** [series_id, ts, value] */
 type HeadRow = [number, number, number];
 type Poll = { host: string; ts: number; samples: MetricSample[] };
@@ -131,7 +130,7 @@ export class SqliteTsdb {
     this.file = opts.file;
     const r = opts.rollupRetentionMs ?? DEFAULT_ROLLUP_RETENTION;
     this.rollupRetentionMs = [opts.rawRetentionMs ?? DEFAULT_RAW_RETENTION, r['1m'], r['5m'], r['1h']];
-    this.headFlushRows = opts.headFlushRows ?? 250_000;
+    this.headFlushRows = opts.headFlushRows ?? 10_000;
     this.db = openTsdbFile(opts.file);
     try {
       this.st = this.prepareAll();
@@ -149,13 +148,19 @@ export class SqliteTsdb {
 
   private prepareAll() {
     const db = this.db;
-    const range = (table: string, sum: string, count: string, min: string, max: string) =>
+    // Rows of one series in a range as JSON arrays, one per column: one row and a native JSON.parse
+    // instead of thousands of row objects (measured 3x faster than GROUP BY buckets in SQL). Bucketing is in JS.
+    const rangeJson = (table: string, cols: string[]) =>
       db
         .prepare(
-          `SELECT (ts / @step) * @step AS b, ${sum}, ${count}, ${min}, ${max} FROM ${table}
-           WHERE series_id = @id AND ts >= @from AND ts < @to GROUP BY b`,
+          `SELECT json_group_array(ts), ${cols.map((c) => `json_group_array(${c})`).join(', ')} FROM ${table}
+           WHERE series_id = ? AND ts >= ? AND ts < ?`,
         )
         .raw(true);
+    const aggs: Agg[] = ['avg', 'min', 'max'];
+    const ranges = TIERS.map((t, i) =>
+      Object.fromEntries(aggs.map((a) => [a, rangeJson(t.table, i === 0 ? ['value'] : a === 'avg' ? ['avg * count', 'count'] : [a])])),
+    ) as Array<Record<Agg, Stmt>>;
     const rollupSql = (i: number): string => {
       const t = TIERS[i]!;
       const b = (col: string) => `(${col} / ${t.ms}) * ${t.ms}`;
@@ -192,8 +197,7 @@ export class SqliteTsdb {
       delState: db.prepare('DELETE FROM state WHERE key = ?'),
       hostSeries: db.prepare('SELECT id, labels_json FROM series WHERE host = ? AND name = ? ORDER BY labels_key'),
       allHostSeries: db.prepare('SELECT id, name, labels_json FROM series WHERE host = ? ORDER BY name, labels_key'),
-      rawRange: range('raw', 'sum(value)', 'count(*)', 'min(value)', 'max(value)'),
-      rollupRange: [1, 2, 3].map((i) => range(TIERS[i]!.table, 'sum(avg * count)', 'sum(count)', 'min(min)', 'max(max)')),
+      ranges,
       headRange: db.prepare('SELECT series_id, ts, value FROM head WHERE host_id = ? AND ts >= ? AND ts < ?').raw(true),
       headOfHost: db.prepare('SELECT series_id, ts, value FROM head WHERE host_id = ?').raw(true),
       latestRaw: db
@@ -487,15 +491,15 @@ export class SqliteTsdb {
 
     const wanted = Object.entries(q.labels ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
     const series = (this.st.hostSeries.all(q.host, q.name) as Array<{ id: number; labels_json: string }>)
-      .map((r) => ({ id: r.id, labels: JSON.parse(r.labels_json) as Labels, buckets: new StepBuckets(start, step, length) }))
+      .map((r) => ({ id: r.id, labels: JSON.parse(r.labels_json) as Labels, buckets: new StepBuckets(start, step, length, agg) }))
       .filter((s) => wanted.every(([k, v]) => s.labels[k] === v));
     if (series.length === 0) return [];
 
-    const stepBig = BigInt(step);
     for (const seg of planSegments(start, end, tierForStep(step), this.coveredUntil())) {
-      const stmt = seg.tier > 0 ? this.st.rollupRange[seg.tier - 1]! : this.st.rawRange;
+      const stmt = this.st.ranges[seg.tier]![agg];
       for (const s of series) {
-        for (const r of stmt.all({ id: s.id, step: stepBig, from: seg.from, to: seg.to }) as BucketRow[]) s.buckets.add(r[0], r[1], r[2], r[3], r[4]);
+        const cols = (stmt.get(s.id, seg.from, seg.to) as string[]).map((c) => JSON.parse(c) as number[]);
+        s.buckets.add(cols[0]!, cols[1]!, cols[2]);
       }
       // Head rows are all newer than flushedMax, and one host's are adjacent: read them once for all series.
       if (seg.tier === 0 && seg.to > this.flushedMax + 1 && this.headRows > 0) {
@@ -505,7 +509,7 @@ export class SqliteTsdb {
         for (const [id, ts, value] of this.st.headRange.all(hid, seg.from, seg.to) as HeadRow[]) byId.get(id)?.addSample(ts, value);
       }
     }
-    return series.map((s) => ({ labels: s.labels, points: s.buckets.points(agg) }));
+    return series.map((s) => ({ labels: s.labels, points: s.buckets.points() }));
   }
 
   private hostId(host: string): number | undefined {

@@ -93,6 +93,23 @@ function isolatedPoints(u: uPlot, si: number, show: boolean): number[] | null {
   return out.length ? out : null;
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Time axis labels on one line, 24-hour like the rest of the console: 14:05:30 when ticks are
+ * seconds apart, 14:05 for minutes and hours (the date, 11-21, at midnight), 11-21 for days.
+ */
+function timeTicks(_u: uPlot, splits: number[], _axis: number, _space: number, incr: number): string[] {
+  return splits.map((sec) => {
+    const d = new Date(sec * 1000);
+    const date = `${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+    if (incr >= 86_400) return date;
+    const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+    if (incr < 60) return `${hm}:${pad2(d.getSeconds())}`;
+    return d.getHours() === 0 && d.getMinutes() === 0 ? date : hm;
+  });
+}
+
 function timeOfDay(ms: number): string {
   return dateTimeMs(ms).slice(11);
 }
@@ -173,7 +190,7 @@ export function TimeChart(props: TimeChartProps) {
         },
       },
       axes: [
-        { stroke: AXIS_STROKE, grid: GRID, ticks: TICKS, font: FONT, space: 60 },
+        { stroke: AXIS_STROKE, grid: GRID, ticks: TICKS, font: FONT, space: 64, size: 26, values: timeTicks },
         {
           stroke: AXIS_STROKE,
           grid: GRID,

@@ -173,6 +173,11 @@ export function HostMetricsPage() {
   const up = l?.up ?? null;
   const memTotal = l?.samples.find((s) => s.name === 'node_memory_MemTotal_bytes')?.value;
   const shown = bundle && bundle.host === name ? bundle : null;
+  const pollNote = l?.ts != null && (
+    <span className={up === false ? 'bad-text small' : 'muted small'} title={dateTimeMs(l.ts)}>
+      {up === false ? 'last successful poll' : 'latest poll'} {dateTimeMs(l.ts).slice(11)}
+    </span>
+  );
   const xRange: [number, number] = shown ? [shown.from, shown.to] : [0, 1];
   const common = { ts: shown?.axis ?? [], xRange, syncKey: SYNC_KEY, height: CHART_HEIGHT, onSelectRange };
 
@@ -321,10 +326,10 @@ export function HostMetricsPage() {
       )}
 
       <div className="grid-2 top-procs">
-        <Panel title="Top processes by CPU" actions={l?.ts != null && <span className="muted small">latest poll, {dateTimeMs(l.ts)}</span>}>
+        <Panel title="Top processes by CPU" actions={pollNote}>
           {l ? <TopProcesses rows={l.topByCpu} testId="top-cpu" /> : <Loading />}
         </Panel>
-        <Panel title="Top processes by memory (RSS)" actions={l?.ts != null && <span className="muted small">latest poll, {dateTimeMs(l.ts)}</span>}>
+        <Panel title="Top processes by memory (RSS)" actions={pollNote}>
           {l ? <TopProcesses rows={l.topByRss} testId="top-rss" /> : <Loading />}
         </Panel>
       </div>

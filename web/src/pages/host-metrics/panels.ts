@@ -258,14 +258,14 @@ export function diskUtilPanel(d: Pick<Fetched, 'diskIoTime'>, axis: number[], de
 export const VIRTUAL_NET = /^(lo|docker\d*|veth.*|br-.*|virbr.*|cni.*|flannel.*|cali.*)$/;
 
 /** Physical interfaces, or every interface when the host has no other. */
-function interfaces(...maps: Map<string, Vec>[]): { keys: string[]; hidden: number } {
-  const all = [...new Set(maps.flatMap((m) => [...m.keys()]))];
+function interfaces(...maps: Map<string, Vec>[]): { keys: string[]; hidden: string[] } {
+  const all = [...new Set(maps.flatMap((m) => [...m.keys()]))].sort();
   const physical = all.filter((k) => !VIRTUAL_NET.test(k));
-  return physical.length ? { keys: physical, hidden: all.length - physical.length } : { keys: all, hidden: 0 };
+  return physical.length ? { keys: physical, hidden: all.filter((k) => VIRTUAL_NET.test(k)) } : { keys: all, hidden: [] };
 }
 
-function withHidden(p: Panel & { devices: string[] }, hidden: number): Panel & { devices: string[] } {
-  const note = hidden > 0 ? `${hidden} virtual interface${hidden === 1 ? '' : 's'} (lo, docker, veth…) not shown` : undefined;
+function withHidden(p: Panel & { devices: string[] }, hidden: string[]): Panel & { devices: string[] } {
+  const note = hidden.length > 0 ? `hidden: ${hidden.slice(0, 3).join(', ')}${hidden.length > 3 ? ` +${hidden.length - 3}` : ''}` : undefined;
   return { ...p, omitted: [p.omitted, note].filter(Boolean).join('; ') || undefined };
 }
 
