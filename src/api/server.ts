@@ -18,6 +18,7 @@ import { jobRoutes } from './routes/job-routes';
 import { metaRoutes } from './routes/meta-routes';
 import { metricsRoutes, prometheusRoute } from './routes/metrics-routes';
 import { reportRoutes } from './routes/report-routes';
+import { alertRoutes } from './routes/alert-routes';
 
 export const SESSION_COOKIE = 'osdeck_session';
 export const CSRF_HEADER = 'x-osdeck-csrf';
@@ -124,6 +125,7 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
     auditRoutes(api, o);
     if (o.metrics) metricsRoutes(api, o.metrics);
     if (o.reports) reportRoutes(api, o.reports);
+    if (o.alerts) alertRoutes(api, o.alerts);
   }, { prefix: '/api/v1' });
   if (o.metrics) prometheusRoute(app, o.metrics);
 

@@ -10,6 +10,7 @@ import { jobCommands } from './commands/job-commands';
 import { labCommands } from './commands/lab-commands';
 import { metricsCommands } from './commands/metrics-commands';
 import { reportCommands } from './commands/report-commands';
+import { alertCommands } from './commands/alert-commands';
 
 const program = new Command('osdeck')
   .description('Linux fleet operations over SSH: inventory, batch jobs, audit')
@@ -47,6 +48,7 @@ auditCommands(program, client);
 labCommands(program, client);
 metricsCommands(program, client);
 reportCommands(program, client);
+alertCommands(program, client);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode);

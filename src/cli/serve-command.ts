@@ -30,6 +30,7 @@ export async function serve(config: Config): Promise<void> {
     sweep = setInterval(() => void o.jobs.recover(true).catch((err) => app.log.error({ err }, 'recovery sweep failed')), RECOVERY_SWEEP_MS);
   }
   await o.metrics?.collector.start();
+  await o.alerts?.start();
   void o.hosts.refreshFacts({ type: 'system', name: 'system', role: 'admin', userId: null }, 'local').catch(() => {});
 
   console.log(`osdeck listening on ${url} (database: ${o.db.describe}, jobs: ${o.queue.kind})`);

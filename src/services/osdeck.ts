@@ -21,6 +21,8 @@ import { AuditService } from './audit-service';
 import { MetricsCollector } from './metrics-collector';
 import { MetricsService } from './metrics-service';
 import { ReportService } from './report-service';
+import { AlertService } from './alert-service';
+import { AlertsRepository } from '../infra/db/alerts-repository';
 import { AuthService } from './auth-service';
 import { ExecJob } from './exec-job';
 import { HostService } from './host-service';
@@ -44,6 +46,7 @@ export interface Osdeck {
   /** Monitoring: present in the server process (it owns the collector and the embedded store). */
   metrics: MetricsService | null;
   reports: ReportService | null;
+  alerts: AlertService | null;
   close(): Promise<void>;
 }
 
@@ -67,15 +70,18 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
   await hosts.ensureLocal();
   let metrics: MetricsService | null = null;
   let reports: ReportService | null = null;
+  let alerts: AlertService | null = null;
   let store: MetricsStore | null = null;
   if (opts.metrics) {
     store = config.metricsUrl ? new VictoriaMetricsStore(config.metricsUrl) : new SqliteMetricsStore(join(config.dataDir, 'metrics.db'));
     metrics = new MetricsService(hosts, store, new MetricsCollector(hosts, store, settings, audit, clock), clock);
     reports = new ReportService(hosts, store, audit, clock);
+    alerts = new AlertService(new AlertsRepository(db), hosts, store, audit, clock);
   }
   return {
-    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics, reports,
+    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics, reports, alerts,
     async close() {
+      alerts?.stop();
       await metrics?.collector.stop();
       await store?.close();
       await queue.close();

@@ -56,6 +56,17 @@ export const DERIVED_METRICS: DerivedMetric[] = [
   } },
   { id: 'mem.available', title: 'Memory available', unit: 'bytes', inputs: ['node_memory_MemAvailable_bytes'], minAbsolute: 64 * 1024 * 1024, compute: (inp, i) => sumAt(inp.node_memory_MemAvailable_bytes, i) },
   { id: 'mem.cached', title: 'Page cache', unit: 'bytes', inputs: ['node_memory_Cached_bytes'], minAbsolute: 64 * 1024 * 1024, compute: (inp, i) => sumAt(inp.node_memory_Cached_bytes, i) },
+  { id: 'disk.used', title: 'Fullest filesystem', unit: '%', inputs: ['node_filesystem_size_bytes', 'node_filesystem_avail_bytes'], minAbsolute: 1, compute: (inp, i) => {
+    let worst: number | null = null;
+    for (const size of inp.node_filesystem_size_bytes ?? []) {
+      const sv = size.values[i];
+      const avail = (inp.node_filesystem_avail_bytes ?? []).find((a) => a.labels.mountpoint === size.labels.mountpoint)?.values[i];
+      if (!sv || avail === null || avail === undefined) continue;
+      const used = 100 * (1 - avail / sv);
+      if (worst === null || used > worst) worst = used;
+    }
+    return worst;
+  } },
   { id: 'swap.out', title: 'Swap-out pages', unit: '/s', inputs: ['node_vmstat_pswpout'], minAbsolute: 10, compute: (inp, i) => sumAt(inp.node_vmstat_pswpout, i) },
   { id: 'disk.read', title: 'Disk read', unit: 'bytes/s', inputs: ['node_disk_read_bytes_total'], minAbsolute: 1024 * 1024, compute: (inp, i) => sumAt(inp.node_disk_read_bytes_total, i) },
   { id: 'disk.write', title: 'Disk write', unit: 'bytes/s', inputs: ['node_disk_written_bytes_total'], minAbsolute: 1024 * 1024, compute: (inp, i) => sumAt(inp.node_disk_written_bytes_total, i) },

@@ -134,6 +134,35 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0002-alerts': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('alert_rules')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('selector', 'text', (c) => c.notNull())
+          .addColumn('metric', 'text', (c) => c.notNull())
+          .addColumn('op', 'text', (c) => c.notNull())
+          .addColumn('threshold', 'double precision', (c) => c.notNull())
+          .addColumn('for_sec', 'integer', (c) => c.notNull())
+          .addColumn('webhook_url', 'text')
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('alert_events')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('rule_id', 'text', (c) => c.notNull())
+          .addColumn('rule_name', 'text', (c) => c.notNull())
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('value', 'double precision')
+          .addColumn('ts', 'text', (c) => c.notNull())
+          .addColumn('webhook_status', 'text')
+          .execute();
+        await db.schema.createIndex('alert_events_rule_host').on('alert_events').columns(['rule_id', 'host', 'id']).execute();
+      },
+    },
   };
 }
 

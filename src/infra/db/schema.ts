@@ -108,7 +108,33 @@ export interface AuditTable {
   detail_json: string | null;
 }
 
+export interface AlertRulesTable {
+  id: string;
+  name: string;
+  selector: string;
+  metric: string;
+  op: string;
+  threshold: number;
+  for_sec: number;
+  webhook_url: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface AlertEventsTable {
+  id: Generated<number>;
+  rule_id: string;
+  rule_name: string;
+  host: string;
+  state: string;
+  value: number | null;
+  ts: string;
+  webhook_status: string | null;
+}
+
 export interface Database {
+  alert_rules: AlertRulesTable;
+  alert_events: AlertEventsTable;
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;

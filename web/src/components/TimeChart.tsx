@@ -163,7 +163,7 @@ export function TimeChart(props: TimeChartProps) {
       height,
       legend: { show: false },
       // room on the right for the last time label, which uPlot centres on its tick
-      padding: [8, 18, 0, 0],
+      padding: [8, 26, 0, 0],
       cursor: {
         sync: syncKey ? { key: syncKey, setSeries: false } : undefined,
         drag: { x: true, y: false, setScale: false },
@@ -206,7 +206,7 @@ export function TimeChart(props: TimeChartProps) {
       series: [
         {},
         ...series.map((sr, i): uPlot.Series => ({
-          label: sr.label,
+          // no label: the legend is ours (React, text only); device and mount names come from hosts
           // stacked layers are told apart by their fill: a stroke along the top of a layer that is
           // zero would draw over the layer under it in the wrong colour
           stroke: stacked ? 'transparent' : colors[i],
