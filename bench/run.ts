@@ -1,7 +1,8 @@
 // npm run bench -- [NAME ...]: runs the named benchmarks (default: all) and prints their ratios.
 import { execBenchmark } from './exec-bench';
+import { metricsBenchmark } from './metrics-bench';
 
-const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = { exec: execBenchmark };
+const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = { exec: execBenchmark, metrics: metricsBenchmark };
 
 const [name, ...rest] = process.argv.slice(2);
 const chosen = name ? [name] : Object.keys(BENCHMARKS);

@@ -1,11 +1,12 @@
 // SQLite TSDB: ingest rate (a fleet's polls, one transaction per host poll, rollup every simulated
 // minute) and the latency of 24 h queries over a store holding 24 h of 15 s data.
-// npm run bench -- tsdb [hosts=200] [series=300] [polls=20] [fillHosts=4] [rollupEvery=20]   (or: npx tsx bench/tsdb-bench.ts …)
+// npm run bench -- tsdb [hosts=200] [series=300] [polls=20] [fillHosts=2] [rollupEvery=20]   (or: npx tsx bench/tsdb-bench.ts …)
 // rollupEvery is in polls of 15 s: 20 = a rollup every 5 minutes, the cadence the store is meant for.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import type { MetricSample } from '../src/domain/metrics/sample';
 import { SqliteTsdb } from '../src/infra/tsdb/sqlite-tsdb';
 
@@ -54,7 +55,7 @@ export async function tsdbBenchmark(args: string[]): Promise<void> {
   const perHost = arg(args, 'series', 300);
   const polls = arg(args, 'polls', 20);
   const rollupEvery = arg(args, 'rollupEvery', 20);
-  const fillHosts = arg(args, 'fillHosts', 4);
+  const fillHosts = arg(args, 'fillHosts', 2);
   const dir = mkdtempSync(join(tmpdir(), 'osdeck-tsdb-bench-'));
   const template = hostSeries(perHost);
   const t0Day = Date.UTC(2024, 0, 1);
@@ -141,11 +142,22 @@ export async function tsdbBenchmark(args: string[]): Promise<void> {
     db.flush();
     const s = db.stats();
     db.close(); // checkpoints the WAL into the file
-    const closed = new SqliteTsdb({ file });
-    const c = closed.stats();
-    closed.close();
+    const reopened = new SqliteTsdb({ file });
+    const fileBytes = reopened.stats().fileBytes;
+    reopened.close();
+    const ro = new Database(file, { readonly: true });
+    const tableBytes = new Map(
+      (ro.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all() as Array<{ name: string; bytes: number }>).map((t) => [t.name, t.bytes]),
+    );
+    const r1mRows = ro.prepare('SELECT count(*) FROM r1m').pluck().get() as number;
+    ro.close();
+    const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+    const raw = tableBytes.get('raw') ?? 0;
+    const r1m = tableBytes.get('r1m') ?? 0;
     console.log(
-      `size: ${s.rawSamples} raw samples + rollups, ${(c.fileBytes / 1e6).toFixed(1)} MB file = ${(c.fileBytes / s.rawSamples).toFixed(1)} bytes per raw sample (rollups included)`,
+      `size: ${s.rawSamples} raw samples in a ${mb(fileBytes)} file = ${(fileBytes / s.rawSamples).toFixed(1)} B per raw sample with rollups; ` +
+        `raw ${mb(raw)} = ${(raw / s.rawSamples).toFixed(1)} B/sample, r1m ${mb(r1m)} = ${(r1m / r1mRows).toFixed(1)} B/row, ` +
+        `r5m ${mb(tableBytes.get('r5m') ?? 0)}, r1h ${mb(tableBytes.get('r1h') ?? 0)}, series ${mb((tableBytes.get('series') ?? 0) + (tableBytes.get('sqlite_autoindex_series_1') ?? 0))}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

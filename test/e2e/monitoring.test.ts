@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
@@ -110,6 +110,7 @@ after(async () => {
   await browser?.close();
   await sshd?.stop();
   await server?.stop();
+  if (server) rmSync(server.dataDir, { recursive: true, force: true });
 });
 
 test('collection every 5 s (set through the API); host local gets polled', async () => {
@@ -269,13 +270,17 @@ test('range picker: 7 d keeps series at about 600 points; custom range and drag-
   await dashboardReady(page, `${custom.get('from')}-${custom.get('to')}`);
   assert.ok(Number(await page.getByTestId('chart-cpu').getAttribute('data-nonnull')) > 0);
 
-  // dragging across a chart zooms to the dragged span
+  // dragging across a chart zooms to the dragged span: here the last 30 s, where there are polls
   const before = new URL(page.url()).searchParams.get('from');
   const over = await page.locator('[data-testid=chart-load] .u-over').boundingBox();
   assert.ok(over);
-  await page.mouse.move(over.x + over.width * 0.25, over.y + over.height / 2);
+  const cFrom = Number(custom.get('from'));
+  const cTo = Number(custom.get('to'));
+  const xOf = (t: number) => over.x + ((t - cFrom) / (cTo - cFrom)) * over.width;
+  const end = Date.now();
+  await page.mouse.move(xOf(end - 30_000), over.y + over.height / 2);
   await page.mouse.down();
-  await page.mouse.move(over.x + over.width * 0.75, over.y + over.height / 2, { steps: 8 });
+  await page.mouse.move(xOf(end), over.y + over.height / 2, { steps: 8 });
   await page.mouse.up();
   await page.waitForURL((u) => u.searchParams.get('from') !== before);
   const zoomed = new URL(page.url()).searchParams;
