@@ -55,6 +55,19 @@ test('append + query: exact values per step, gaps stay null, buckets aligned on 
   db.close();
 });
 
+test('a range split between head and raw (after a flush) reads both, once each', () => {
+  const db = open();
+  for (let k = 0; k < 10; k++) db.append('h', T0 + k * 15 * S, [g(k)]);
+  db.flush();
+  for (let k = 10; k < 20; k++) db.append('h', T0 + k * 15 * S, [g(k)]);
+  const pts = db.query({ host: 'h', name: 'node_load1', from: T0, to: T0 + 19 * 15 * S, stepMs: 15 * S })[0]!.points;
+  assert.deepEqual(pts.map((p) => p[1]), Array.from({ length: 20 }, (_, k) => k));
+  const perMinute = db.query({ host: 'h', name: 'node_load1', from: T0, to: T0 + 4 * M, stepMs: M, agg: 'max' })[0]!.points;
+  assert.deepEqual(perMinute.map((p) => p[1]), [3, 7, 11, 15, 19]);
+  assert.equal(db.stats().rawSamples, 20);
+  db.close();
+});
+
 test('labels select series by exact match on the given keys; results carry full labels', () => {
   const db = open();
   const cpu = (c: string, mode: string, v: number): MetricSample => ({ name: 'node_cpu_seconds_total', labels: { cpu: c, mode }, value: v });

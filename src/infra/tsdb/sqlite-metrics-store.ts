@@ -23,9 +23,15 @@ export class SqliteMetricsStore implements MetricsStore {
   async seriesNames(host: string): Promise<string[]> {
     return this.tsdb.seriesNames(host);
   }
+  private lastPrune = 0;
+
   async maintain(now: number): Promise<void> {
     this.tsdb.rollup(now);
-    this.tsdb.prune(now);
+    // retention moves slowly; scanning every series for it hourly is enough
+    if (now - this.lastPrune >= 3600_000) {
+      this.lastPrune = now;
+      this.tsdb.prune(now);
+    }
   }
   async close(): Promise<void> {
     this.tsdb.close();

@@ -290,8 +290,8 @@ export class SqliteTsdb {
     const toHead = ts > this.flushedMax;
     let n = 0;
     for (const s of samples) {
-      const v = s.value;
-      if (!Number.isFinite(v)) continue; // NaN, ±Infinity and non-numbers are never stored
+      const v = s?.value;
+      if (!Number.isFinite(v)) continue; // NaN, ±Infinity, non-numbers (and holes) are never stored
       const key = s.name + '\u0000' + JSON.stringify(s.labels);
       const id = h.series.get(key) ?? this.resolveSeries(host, h, key, s);
       if (toHead) this.st.insHead.run(h.id, ts, id, v);

@@ -69,7 +69,7 @@ function openFailed(file: string, reason: string): OsdeckError {
 export function openTsdbFile(file: string): Database.Database {
   let db: Database.Database | undefined;
   try {
-    if (file !== ':memory:' && !file.startsWith('file:')) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     db = new Database(file);
     // The first statement that reads the header: a corrupt or foreign file fails here.
     const appId = db.pragma('application_id', { simple: true }) as number;
@@ -87,7 +87,6 @@ export function openTsdbFile(file: string): Database.Database {
     db.pragma('busy_timeout = 10000');
     // Rollup and flush touch one leaf page per series; 64 MB keeps those of a large fleet in memory.
     db.pragma('cache_size = -65536');
-    db.pragma('temp_store = MEMORY');
     // A large flush grows the WAL; give the space back after the checkpoint.
     db.pragma('journal_size_limit = 67108864');
     db.transaction(() => {
