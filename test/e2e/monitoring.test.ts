@@ -152,10 +152,10 @@ test('/monitoring: row local shows CPU % and memory % as numbers; headers sort',
   const cpuHeader = page.locator('[data-testid=monitor-table] th', { has: page.locator('[data-sort=cpu]') });
   await page.locator('[data-sort=cpu]').click();
   await page.waitForURL(/sort=cpu&dir=desc/);
-  assert.equal(await cpuHeader.getAttribute('aria-sort'), 'descending');
+  await waitForAttribute(cpuHeader, 'aria-sort', 'descending');
   await page.locator('[data-sort=cpu]').click();
   await page.waitForURL(/sort=cpu&dir=asc/);
-  assert.equal(await cpuHeader.getAttribute('aria-sort'), 'ascending');
+  await waitForAttribute(cpuHeader, 'aria-sort', 'ascending');
   await page.getByRole('button', { name: 'Problems first' }).click();
   await page.waitForURL((u) => !u.search.includes('sort='));
 });
@@ -321,3 +321,15 @@ test('a host whose sshd stops shows DOWN in the overview, never zeros', async (t
 test('no page raised a script error', () => {
   assert.deepEqual(pageErrors, []);
 });
+
+/** The URL changes a moment before React re-renders the header: poll the attribute (bounded). */
+async function waitForAttribute(locator: { getAttribute(name: string): Promise<string | null> }, name: string, value: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await locator.getAttribute(name);
+    if (last === value) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(last, value);
+}

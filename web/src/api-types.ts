@@ -211,3 +211,124 @@ export interface MetricsIntervals {
   groups: Record<string, number>;
   hosts: Record<string, number>;
 }
+
+// ---------------------------------------------------------------- alerts
+
+export type AlertOp = '>' | '<';
+
+/** GET /alerts/rules: a threshold over a metric averaged over `forSec`, on the hosts of `selector`. */
+export interface AlertRule {
+  id: string;
+  name: string;
+  selector: string;
+  metric: string;
+  op: AlertOp | string;
+  threshold: number;
+  forSec: number;
+  webhookUrl: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface NewAlertRule {
+  name: string;
+  selector: string;
+  metric: string;
+  op: AlertOp;
+  threshold: number;
+  forSec: number;
+  webhookUrl?: string | null;
+}
+
+/** GET /alerts/active: one rule firing on one host now. */
+export interface ActiveAlert {
+  rule: string;
+  host: string;
+  metric: string;
+  op: AlertOp | string;
+  threshold: number;
+  forSec: number;
+  /** the window's average when it fired */
+  value: number | null;
+  since: string;
+}
+
+/** GET /alerts/events: firing and resolved transitions, newest first. */
+export interface AlertEvent {
+  id: number;
+  rule: string;
+  ruleId: string;
+  host: string;
+  state: 'firing' | 'resolved' | string;
+  value: number | null;
+  ts: string;
+  /** "HTTP 200", "failed: …", or null without a webhook */
+  webhookStatus: string | null;
+}
+
+// ---------------------------------------------------------------- comparison report
+
+/** ms since epoch */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+export interface CompareRequest {
+  selector: string;
+  before: TimeWindow;
+  after: TimeWindow;
+}
+
+export type ReportSeverity = 'ok' | 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+export interface WindowStats {
+  count: number;
+  mean: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  min: number | null;
+  max: number | null;
+  stddev: number | null;
+}
+
+export interface MetricChange {
+  /** percent change of the mean; null when the before mean is 0 or unknown */
+  percent: number | null;
+  /** Welch's t statistic */
+  t: number | null;
+  /** beyond noise */
+  changed: boolean;
+}
+
+export interface MetricComparison {
+  host: string;
+  metric: string;
+  title: string;
+  unit: string;
+  before: WindowStats;
+  after: WindowStats;
+  change: MetricChange;
+}
+
+/** One host's derived series: metric id → one value per `stepMs` bucket from the window's start (null = no sample). */
+export interface HostWindowSeries {
+  host: string;
+  stepMs: number;
+  before: Record<string, (number | null)[]>;
+  after: Record<string, (number | null)[]>;
+}
+
+export interface CompareReport {
+  kind: string;
+  title: string;
+  generatedAt: string;
+  conclusion: string;
+  severity: ReportSeverity | string;
+  findings: { severity: ReportSeverity | string; summary: string; detail?: string }[];
+  tables: { title: string; columns: string[]; rows: (string | number | null)[][] }[];
+  recommendations: { summary: string; commands?: string[] }[];
+  evidence: { selector?: string; before?: TimeWindow; after?: TimeWindow; series: HostWindowSeries[] };
+  comparisons: MetricComparison[];
+}

@@ -1,5 +1,10 @@
 import type {
+  ActiveAlert,
+  AlertEvent,
+  AlertRule,
   AuditEntry,
+  CompareReport,
+  CompareRequest,
   ExecRequest,
   Host,
   Job,
@@ -9,6 +14,7 @@ import type {
   MetricsIntervals,
   MetricsLatest,
   MetricsOverviewRow,
+  NewAlertRule,
   NewHost,
   Problem,
   Role,
@@ -95,6 +101,48 @@ async function request<T>(method: string, path: string, body?: unknown, opts: { 
   return parsed as T;
 }
 
+/** The problem+json of a failed response as an ApiError (the body is read here). */
+async function problemOf(res: Response): Promise<ApiError> {
+  let p: Partial<Problem> = {};
+  try {
+    p = JSON.parse(await res.text()) as Partial<Problem>;
+  } catch {
+    /* not JSON */
+  }
+  return new ApiError({
+    status: res.status,
+    code: typeof p.code === 'string' ? p.code : `HTTP_${res.status}`,
+    detail: typeof p.detail === 'string' ? p.detail : `${res.status} ${res.statusText || 'error'}`,
+    details: p.details,
+  });
+}
+
+/**
+ * A POST whose answer is a document (HTML, XLSX) rather than JSON: the body comes back as a Blob,
+ * with the file name the server suggests (content-disposition), if any.
+ */
+async function postForBlob(path: string, body: unknown): Promise<{ blob: Blob; filename: string | null }> {
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-osdeck-csrf': '1' },
+      body: JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch (err) {
+    throw new ApiError({ status: 0, code: 'NETWORK', detail: `cannot reach the osdeck server (${(err as Error).message})` });
+  }
+  if (!res.ok) {
+    const err = await problemOf(res);
+    if (res.status === 401) handlers.unauthorized();
+    throw err;
+  }
+  const cd = res.headers.get('content-disposition') ?? '';
+  const m = /filename="?([^";]+)"?/i.exec(cd);
+  return { blob: await res.blob(), filename: m?.[1] ?? null };
+}
+
 export const get = <T>(path: string, opts?: { signal?: AbortSignal }) => request<T>('GET', path, undefined, opts);
 export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {});
 export const del = <T>(path: string) => request<T>('DELETE', path);
@@ -149,6 +197,16 @@ export const api = {
       opts,
     ),
   metricsIntervals: () => get<MetricsIntervals>('/metrics/intervals'),
+
+  alertRules: () => get<AlertRule[]>('/alerts/rules'),
+  addAlertRule: (r: NewAlertRule) => post<AlertRule>('/alerts/rules', r),
+  removeAlertRule: (idOrName: string) => del<{ ok: boolean }>(`/alerts/rules/${enc(idOrName)}`),
+  activeAlerts: () => get<ActiveAlert[]>('/alerts/active'),
+  alertEvents: (limit = 100) => get<AlertEvent[]>(`/alerts/events${query({ limit })}`),
+
+  compare: (r: CompareRequest) => post<CompareReport>('/reports/compare', { ...r, format: 'json' }),
+  /** The same comparison as a self-contained HTML page or an XLSX workbook. */
+  compareDocument: (r: CompareRequest, format: 'html' | 'xlsx') => postForBlob('/reports/compare', { ...r, format }),
 };
 
 export function errorText(err: unknown): string {

@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { RequireSetupDone, RequireUser } from './components/RouteGuards';
 import { Layout } from './components/Layout';
+import { AlertsPage } from './pages/alerts/AlertsPage';
+import { ComparePage } from './pages/compare/ComparePage';
 import { AddHostPage } from './pages/add-host/AddHostPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { FleetPage } from './pages/fleet/FleetPage';
@@ -46,6 +48,8 @@ function App() {
             <Route path="/monitoring" element={<MonitoringPage />} />
             <Route path="/jobs" element={<JobsPage />} />
             <Route path="/jobs/:id" element={<JobPage />} />
+            <Route path="/alerts" element={<AlertsPage />} />
+            <Route path="/reports/compare" element={<ComparePage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

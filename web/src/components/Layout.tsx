@@ -1,5 +1,6 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useSession } from '../session';
+import { ActiveAlertsBadge } from './ActiveAlertsBadge';
 
 /** Left navigation, the signed-in user and the page beside it. */
 export function Layout() {
@@ -22,6 +23,9 @@ export function Layout() {
         <NavLink to="/monitoring" className={link}>
           Monitoring
         </NavLink>
+        <NavLink to="/reports/compare" className={link}>
+          Compare
+        </NavLink>
         {can('host.write') && (
           <NavLink to="/hosts/new" className={link}>
             Add host
@@ -30,6 +34,10 @@ export function Layout() {
         <div className="nav-section">Operations</div>
         <NavLink to="/jobs" className={link}>
           Jobs
+        </NavLink>
+        <NavLink to="/alerts" className={link}>
+          Alerts
+          <ActiveAlertsBadge />
         </NavLink>
         {can('audit.read') && (
           <NavLink to="/audit" className={link}>

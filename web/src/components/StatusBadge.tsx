@@ -20,6 +20,9 @@ const TONE: Record<string, 'ok' | 'bad' | 'warn' | 'muted' | 'busy'> = {
   pending: 'muted',
   ok: 'ok',
   timeout: 'bad',
+  // alerts
+  firing: 'bad',
+  resolved: 'ok',
   // audit results
   denied: 'warn',
   error: 'bad',

@@ -10,6 +10,8 @@ export interface ChartSeries {
   color?: string;
   dash?: number[];
   width?: number;
+  /** the legend value while the cursor is off the plot (default: the newest value) */
+  idleValue?: number | null;
 }
 
 export interface TimeChartProps {
@@ -17,8 +19,12 @@ export interface TimeChartProps {
   /** a short note under the title: what is shown and how it is computed */
   note?: ReactNode;
   testId?: string;
-  /** x values in ms since epoch, ascending, one per point of every series */
+  /** x values in ms since epoch (or, with `xMode: 'offset'`, ms since a start), ascending, one per point of every series */
   ts: number[];
+  /** the x axis shows clock time (default) or the time elapsed since a start ("+5m") */
+  xMode?: 'time' | 'offset';
+  /** what the head says while the cursor is off the plot (default: "latest · <time>") */
+  idleText?: string;
   series: ChartSeries[];
   /** legend values; also the y axis unless `axisFormat` is given */
   format: (v: number) => string;
@@ -110,6 +116,31 @@ function timeTicks(_u: uPlot, splits: number[], _axis: number, _space: number, i
   });
 }
 
+/** Nice steps of an elapsed-time axis, in seconds. */
+const OFFSET_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+
+/** Elapsed time, shortest form: 0 → "0", 90 s → "+1m30s", 5400 s → "+1h30m", 93600 s → "+1d2h". */
+export function offsetText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s === 0) return '0';
+  const sign = s < 0 ? '−' : '+';
+  const a = Math.abs(s);
+  const d = Math.floor(a / 86400);
+  const h = Math.floor((a % 86400) / 3600);
+  const m = Math.floor((a % 3600) / 60);
+  const sec = a % 60;
+  let out: string;
+  if (d > 0) out = `${d}d${h ? `${h}h` : ''}`;
+  else if (h > 0) out = `${h}h${m ? `${m}m` : ''}`;
+  else if (m > 0) out = `${m}m${sec ? `${sec}s` : ''}`;
+  else out = `${sec}s`;
+  return sign + out;
+}
+
+function offsetTicks(_u: uPlot, splits: number[]): string[] {
+  return splits.map((sec) => offsetText(sec * 1000));
+}
+
 function timeOfDay(ms: number): string {
   return dateTimeMs(ms).slice(11);
 }
@@ -128,7 +159,8 @@ function lastValue(values: (number | null)[]): number | null {
  * never drawn down to zero. The chart follows its container's width and is destroyed on unmount.
  */
 export function TimeChart(props: TimeChartProps) {
-  const { title, note, testId, ts, series, format, stacked = false, height = 180, syncKey, xRange, emptyText } = props;
+  const { title, note, testId, ts, series, format, stacked = false, height = 180, syncKey, xRange, emptyText, xMode = 'time', idleText } = props;
+  const offset = xMode === 'offset';
   const wrapRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const [cursorIdx, setCursorIdx] = useState<number | null>(null);
@@ -141,7 +173,7 @@ export function TimeChart(props: TimeChartProps) {
 
   const colors = useMemo(() => series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]!), [series]);
   // the chart is rebuilt only when its shape changes; new data for the same shape goes through setData
-  const shape = JSON.stringify([series.map((s) => [s.label, s.dash ?? null, s.width ?? null]), colors, stacked, height, syncKey, props.binaryAxis ?? false]);
+  const shape = JSON.stringify([series.map((s) => [s.label, s.dash ?? null, s.width ?? null]), colors, stacked, height, syncKey, props.binaryAxis ?? false, xMode]);
 
   const data = useMemo<uPlot.AlignedData>(() => {
     const x = ts.map((t) => t / 1000);
@@ -171,7 +203,7 @@ export function TimeChart(props: TimeChartProps) {
       },
       scales: {
         x: {
-          time: true,
+          time: !offset,
           range: () => {
             const [a, b] = live.current.xRange;
             return [a / 1000, b / 1000];
@@ -190,7 +222,9 @@ export function TimeChart(props: TimeChartProps) {
         },
       },
       axes: [
-        { stroke: AXIS_STROKE, grid: GRID, ticks: TICKS, font: FONT, space: 64, size: 26, values: timeTicks },
+        offset
+          ? { stroke: AXIS_STROKE, grid: GRID, ticks: TICKS, font: FONT, space: 64, size: 26, incrs: OFFSET_INCRS, values: offsetTicks }
+          : { stroke: AXIS_STROKE, grid: GRID, ticks: TICKS, font: FONT, space: 64, size: 26, values: timeTicks },
         {
           stroke: AXIS_STROKE,
           grid: GRID,
@@ -275,8 +309,18 @@ export function TimeChart(props: TimeChartProps) {
     <section className="chart-panel" data-testid={testId} data-nonnull={nonNull} data-points={ts.length}>
       <div className="chart-head">
         <h3 className="chart-title">{title}</h3>
-        <span className="chart-when muted small" title={idx !== null ? 'values under the cursor' : 'the newest value of each series'}>
-          {idx !== null ? dateTimeMs(ts[idx]) : lastIdx !== null ? `latest · ${timeOfDay(ts[lastIdx]!)}` : ''}
+        <span className="chart-when muted small" title={idx !== null ? 'values under the cursor' : (idleText ?? 'the newest value of each series')}>
+          {idx !== null
+            ? offset
+              ? `at ${offsetText(ts[idx]!)}`
+              : dateTimeMs(ts[idx])
+            : idleText !== undefined
+              ? idleText
+              : lastIdx !== null
+                ? offset
+                  ? `latest · ${offsetText(ts[lastIdx]!)}`
+                  : `latest · ${timeOfDay(ts[lastIdx]!)}`
+                : ''}
         </span>
       </div>
       {note && <div className="chart-note">{note}</div>}
@@ -286,7 +330,7 @@ export function TimeChart(props: TimeChartProps) {
       </div>
       <ul className="chart-legend">
         {series.map((s, i) => {
-          const v = idx !== null ? (s.values[idx] ?? null) : lastValue(s.values);
+          const v = idx !== null ? (s.values[idx] ?? null) : s.idleValue !== undefined ? s.idleValue : lastValue(s.values);
           const off = hidden.has(s.label);
           return (
             <li key={s.label} className={off ? 'legend-item off' : 'legend-item'} data-series={s.label}>

@@ -205,6 +205,11 @@ export function HostMetricsPage() {
             {memTotal !== undefined && <span>{bytes(memTotal)} memory</span>}
           </span>
         }
+        actions={
+          <Link className="btn" to={`/reports/compare?selector=${encodeURIComponent(name)}`} title="compare every metric of this host in two time windows">
+            Compare before/after
+          </Link>
+        }
       />
       <HostTabs host={name} />
       <ErrorBanner error={setup.error} title="Could not load the host" />
