@@ -25,14 +25,19 @@ before(async () => {
   assert.equal((await api(server, token, 'PUT', '/metrics/intervals', { defaultSec: 5, groups: {}, hosts: {} })).status, 200);
   await sleep(8000); // the first poll gives no rates
   const b0 = Date.now();
-  await sleep(35_000);
+  const spin = ['report', 'workload', 'local', '--runs', '8', '--name', 'spin', '--', 'i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done'];
+  const w1 = await runCli(spin, { env });
+  assert.equal(w1.code, 0, w1.stderr + w1.stdout);
+  await sleep(Math.max(0, 35_000 - (Date.now() - b0)));
   const b1 = Date.now();
   // burn every CPU
   const cpus = Number((await runCli(['exec', 'local', '--json', '--', 'nproc'], { env }).then((r) => JSON.parse(r.stdout).steps[0].stdout)).trim());
   for (let i = 0; i < cpus; i++) burners.push(spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
   await sleep(5000);
   const a0 = Date.now();
-  await sleep(35_000);
+  const w2 = await runCli(spin, { env });
+  assert.equal(w2.code, 0, w2.stderr + w2.stdout);
+  await sleep(Math.max(0, 35_000 - (Date.now() - a0)));
   const a1 = Date.now();
   for (const b of burners) b.kill('SIGKILL');
   beforeWin = `${b0}..${b1}`;
@@ -58,6 +63,20 @@ test('report compare marks CPU as changed and memory as unchanged', async () => 
   assert.match(rep.conclusion, /metrics changed beyond noise; largest: local: CPU (busy|user) rose/);
   const human = await runCli(['report', 'compare', 'local', '--before', beforeWin, '--after', afterWin], { env });
   assert.match(human.stdout, /^local\s+CPU busy\s.*CHANGED$/m);
+});
+
+test('the workload test: timed runs in each window, compared the same way', async () => {
+  const r = await runCli(['report', 'compare', 'local', '--before', beforeWin, '--after', afterWin, '--workload', 'spin', '--json'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const rep = JSON.parse(r.stdout) as { workloadComparisons: Array<{ host: string; before: { count: number; mean: number }; after: { count: number; mean: number }; change: { changed: boolean } }> };
+  const w = rep.workloadComparisons[0]!;
+  assert.equal(w.host, 'local');
+  assert.equal(w.before.count, 8);
+  assert.equal(w.after.count, 8);
+  assert.ok(w.after.mean > w.before.mean, `runs took ${w.before.mean} s before and ${w.after.mean} s while the CPU burned`);
+  assert.equal(w.change.changed, true);
+  const none = await runCli(['report', 'compare', 'local', '--before', beforeWin, '--after', afterWin, '--workload', 'nosuch'], { env });
+  assert.match(none.stderr, /NO_WORKLOAD_RUNS/);
 });
 
 test('JSON, HTML and XLSX exports agree', async () => {

@@ -124,7 +124,7 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
     jobRoutes(api, o, closing.signal);
     auditRoutes(api, o);
     if (o.metrics) metricsRoutes(api, o.metrics);
-    if (o.reports) reportRoutes(api, o.reports);
+    if (o.reports) reportRoutes(api, o.reports, o.jobs);
     if (o.alerts) alertRoutes(api, o.alerts);
   }, { prefix: '/api/v1' });
   if (o.metrics) prometheusRoute(app, o.metrics);

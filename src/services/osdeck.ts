@@ -25,6 +25,7 @@ import { AlertService } from './alert-service';
 import { AlertsRepository } from '../infra/db/alerts-repository';
 import { AuthService } from './auth-service';
 import { ExecJob } from './exec-job';
+import { WorkloadJob } from './workload-job';
 import { HostService } from './host-service';
 import type { JobHandler } from './job-handler';
 import { JobRunner, type RunnerLog } from './job-runner';
@@ -65,7 +66,10 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
   const hosts = new HostService(new HostsRepository(db), pool, secrets, audit, clock);
   const jobsRepo = new JobsRepository(db);
   const jobs = new JobService(jobsRepo, queue, hosts, audit, clock);
-  const handlers = new Map<string, JobHandler>([['exec', new ExecJob(hosts, audit)]]);
+  const handlers = new Map<string, JobHandler>([
+    ['exec', new ExecJob(hosts, audit)],
+    ['workload', new WorkloadJob(hosts, audit)],
+  ]);
   const runner = new JobRunner(jobsRepo, handlers, clock, instanceId, opts.log ?? quietLog);
   await hosts.ensureLocal();
   let metrics: MetricsService | null = null;
@@ -75,7 +79,7 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
   if (opts.metrics) {
     store = config.metricsUrl ? new VictoriaMetricsStore(config.metricsUrl) : new SqliteMetricsStore(join(config.dataDir, 'metrics.db'));
     metrics = new MetricsService(hosts, store, new MetricsCollector(hosts, store, settings, audit, clock), clock);
-    reports = new ReportService(hosts, store, audit, clock);
+    reports = new ReportService(hosts, store, jobsRepo, audit, clock);
     alerts = new AlertService(new AlertsRepository(db), hosts, store, audit, clock);
   }
   return {

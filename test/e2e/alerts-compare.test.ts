@@ -254,7 +254,17 @@ test('compare: prefilled from the host dashboard; bad input is explained; a run 
   assert.equal(await cpuChart.locator('[data-series=before]').count(), 1);
   assert.equal(await cpuChart.locator('[data-series=after]').count(), 1);
   await shot(page, 'compare-02-result');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'compare-03-result-top', false);
+  await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
+  await shot(page, 'compare-04-table', false);
+  // hovering one chart shows the values at that offset on every chart (shared cursor)
+  const over = await cpuChart.locator('.u-over').boundingBox();
+  assert.ok(over);
+  await page.mouse.move(over.x + over.width * 0.4, over.y + over.height / 2);
+  await page.getByTestId('overlay-local-mem.used').locator('.chart-when', { hasText: /^at \+/ }).waitFor();
+  await shot(page, 'compare-05-charts-hover', false);
+  await page.mouse.move(0, 0);
 
   // downloads: the same report as XLSX (a zip: "PK") and as HTML
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download XLSX' }).click()]);

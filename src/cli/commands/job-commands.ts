@@ -9,7 +9,7 @@ import { printJson, safe } from './output';
 const FINAL = ['succeeded', 'failed', 'cancelled'];
 
 /** Prints a step as a block: a header line, then its (sanitized) output. */
-function printStep(s: StepView): void {
+export function printStep(s: StepView): void {
   const rc = s.exitCode === null ? '' : ` rc=${s.exitCode}`;
   const why = s.status === 'ok' || s.status === 'failed' ? '' : ` ${safe(s.error)}`;
   console.log(`${s.host} | ${s.status}${rc} | ${s.durationMs ?? 0}ms${why}`);
@@ -21,7 +21,7 @@ function printStep(s: StepView): void {
 }
 
 /** Follows a job's events until it ends; prints steps as they finish unless `quiet`. */
-async function follow(api: ApiClient, id: string, opts: { quiet: boolean }): Promise<JobView> {
+export async function follow(api: ApiClient, id: string, opts: { quiet: boolean }): Promise<JobView> {
   const progress = process.stderr.isTTY && !opts.quiet;
   let last: JobView | null = null;
   const ctl = new AbortController();

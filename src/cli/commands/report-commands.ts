@@ -4,6 +4,7 @@ import { parseTimeRange } from '../../domain/time-range';
 import type { ApiClient } from '../api-client';
 import { CliError } from '../cli-error';
 import { table } from '../table';
+import { follow } from './job-commands';
 import { printJson } from './output';
 
 interface CompareJson {
@@ -23,7 +24,8 @@ export function reportCommands(program: Command, client: () => ApiClient): void 
     .option('--html <file>', 'write a self-contained HTML report')
     .option('--xlsx <file>', 'write an XLSX workbook')
     .option('--all', 'list unchanged metrics too')
-    .action(async (selector: string, opts: { before: string; after: string; json?: boolean; html?: string; xlsx?: string; all?: boolean }) => {
+    .option('--workload <name>', 'also compare the timed runs of this workload (see: osdeck report workload)')
+    .action(async (selector: string, opts: { before: string; after: string; json?: boolean; html?: string; xlsx?: string; all?: boolean; workload?: string }) => {
       const now = Date.now();
       let before: { from: number; to: number };
       let after: { from: number; to: number };
@@ -34,7 +36,7 @@ export function reportCommands(program: Command, client: () => ApiClient): void 
         throw new CliError((e as { code?: string }).code ?? 'INVALID_RANGE', (e as Error).message);
       }
       const api = client();
-      const body = { selector, before, after };
+      const body = { selector, before, after, workload: opts.workload };
       for (const [format, file] of [['html', opts.html], ['xlsx', opts.xlsx]] as const) {
         if (!file) continue;
         const res = await fetch(`${api.cfg.url}/api/v1/reports/compare`, {
@@ -59,5 +61,28 @@ export function reportCommands(program: Command, client: () => ApiClient): void 
       const rows = t.rows.filter((row) => opts.all || row[row.length - 1]);
       if (rows.length) console.log('\n' + table(pick.map((i) => t.columns[i]!), rows.map((row) => pick.map((i) => row[i]))));
       if (!opts.all) console.log(`\n(${t.rows.length - rows.length} unchanged metrics hidden; --all shows them)`);
+      const w = r.tables.find((x) => x.title.startsWith('Workload'));
+      if (w) console.log('\n' + table(pick.map((i) => w.columns[i]!), w.rows.map((row) => pick.map((i) => row[i]))));
+    });
+  report
+    .command('workload <selector> [command...]')
+    .description("time a command N times per host, in the window being measured: osdeck report workload web-1 --runs 10 -- 'curl -s localhost >/dev/null'")
+    .option('--name <name>', 'the name compare --workload refers to', 'workload')
+    .option('--runs <n>', 'runs per host', (v) => Number(v), 10)
+    .option('--timeout <seconds>', 'for all runs on a host', (v) => Number(v), 600)
+    .option('--json', 'JSON output')
+    .action(async (selector: string, words: string[], opts: { name: string; runs: number; timeout: number; json?: boolean }) => {
+      const command = words.join(' ');
+      if (!command.trim()) throw new CliError('EMPTY_COMMAND', 'no command given: osdeck report workload SELECTOR -- CMD');
+      const api = client();
+      const job = await api.post<{ id: string }>('/reports/workload', { selector, command, name: opts.name, runs: opts.runs, timeoutSec: opts.timeout });
+      const done = await follow(api, job.id, { quiet: true });
+      const full = await api.get<{ status: string; steps: Array<{ host: string; status: string; stdout: string | null; error: string | null }> }>(`/jobs/${job.id}`);
+      if (opts.json) return printJson(full);
+      console.log(table(['host', 'status', 'runs', 'mean s', 'min s', 'max s'], full.steps.map((s) => {
+        const secs = (s.stdout ?? '').split('\n').map((l) => /^osdeck_run 0 (\d+) (\d+)$/.exec(l)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(BigInt(m[2]!) - BigInt(m[1]!)) / 1e9);
+        return [s.host, s.status === 'ok' ? 'ok' : `${s.status}: ${s.error ?? ''}`, secs.length, secs.length ? (secs.reduce((a, b) => a + b, 0) / secs.length).toFixed(4) : '-', secs.length ? Math.min(...secs).toFixed(4) : '-', secs.length ? Math.max(...secs).toFixed(4) : '-'];
+      })));
+      process.exitCode = done.status === 'succeeded' ? 0 : 2;
     });
 }

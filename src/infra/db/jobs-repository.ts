@@ -35,6 +35,9 @@ export class JobsRepository {
     if (status) q = q.where('status', '=', status);
     return q.execute();
   };
+  /** Jobs of a type created in a time range (ISO strings compare in time order). */
+  byTypeBetween = (type: string, fromIso: string, toIso: string) =>
+    this.k.selectFrom('jobs').selectAll().where('type', '=', type).where('created_at', '>=', fromIso).where('created_at', '<=', toIso).execute();
   byStatus = (statuses: string[]) => this.k.selectFrom('jobs').selectAll().where('status', 'in', statuses).execute();
   steps = (jobId: string) => this.k.selectFrom('job_steps').selectAll().where('job_id', '=', jobId).orderBy('seq').execute();
   stepCounts = async (jobIds: string[]) => {
