@@ -259,10 +259,12 @@ test('compare: prefilled from the host dashboard; bad input is explained; a run 
   await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
   await shot(page, 'compare-04-table', false);
   // hovering one chart shows the values at that offset on every chart (shared cursor)
+  await cpuChart.scrollIntoViewIfNeeded();
   const over = await cpuChart.locator('.u-over').boundingBox();
   assert.ok(over);
   await page.mouse.move(over.x + over.width * 0.4, over.y + over.height / 2);
-  await page.getByTestId('overlay-local-mem.used').locator('.chart-when', { hasText: /^at \+/ }).waitFor();
+  await cpuChart.locator('.chart-when', { hasText: /^at \+\d+s$/ }).waitFor();
+  await page.getByTestId('overlay-local-cpu.user').locator('.chart-when', { hasText: /^at \+\d+s$/ }).waitFor();
   await shot(page, 'compare-05-charts-hover', false);
   await page.mouse.move(0, 0);
 
