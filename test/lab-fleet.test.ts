@@ -41,6 +41,24 @@ test('exec all -- hostname returns 4 distinct hostnames', async () => {
   assert.match(human.stdout, /^3 ok, 0 failed, 0 unreachable$/m);
 });
 
+test('each lab host gets metrics history over its own SSH connection', async () => {
+  const token = env.OSDECK_TOKEN!;
+  const put = await fetch(`${server.url}/api/v1/metrics/intervals`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ defaultSec: 5, groups: {}, hosts: {} }) });
+  assert.equal(put.status, 200);
+  const deadline = Date.now() + 60_000;
+  for (const host of ['lab-1', 'lab-2', 'lab-3']) {
+    for (;;) {
+      const r = await fetch(`${server.url}/api/v1/metrics/hosts/${host}/series?name=node_cpu_seconds_total&labels=mode=idle&step=1000&from=${Date.now() - 120_000}`, { headers: { authorization: `Bearer ${token}` } });
+      const series = (await r.json()) as Array<{ points: Array<[number, number | null]> }>;
+      if (series.some((s) => s.points.filter((p) => p[1] !== null).length >= 1)) break;
+      assert.ok(Date.now() < deadline, `${host} has no CPU rate after a minute`);
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    const cli = await runCli(['metrics', host, '--metric', 'node_load1', '--since', '5m'], { env });
+    assert.equal(cli.code, 0, cli.stderr);
+  }
+});
+
 test('a lab host with a regenerated host key fails with a host-key error until hosts trust', async () => {
   const rekey = await runCli(['lab', 'rekey', 'lab-2', '--dir', labDir], { env });
   assert.equal(rekey.code, 0, rekey.stderr);
