@@ -2,6 +2,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { ApiError, api } from '../../api';
 import type { AlertRule } from '../../api-types';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { HostDatalist } from '../../components/HostDatalist';
 import { METRICS, conditionText, metricInfo, unitText } from '../../metric-catalog';
 import { EMPTY_FORM, type RuleField, type RuleForm, buildRule, fieldOfError, scalesFor } from './alert-form';
 
@@ -68,7 +69,8 @@ export function AddRuleForm({ onAdded }: { onAdded: (r: AlertRule) => void }) {
       </label>
       <label className="field">
         <span>Hosts</span>
-        <input name="selector" className="mono" value={f.selector} onChange={(e) => set('selector', e.target.value)} aria-invalid={!!problems.selector} autoComplete="off" />
+        <input name="selector" className="mono" list="rule-hosts" value={f.selector} onChange={(e) => set('selector', e.target.value)} aria-invalid={!!problems.selector} autoComplete="off" />
+        <HostDatalist id="rule-hosts" />
         <FieldNote error={problems.selector} hint="all, NAME, group:G, tag:k=v, or a comma list" />
       </label>
       <label className="field field-span-2">
@@ -82,14 +84,14 @@ export function AddRuleForm({ onAdded }: { onAdded: (r: AlertRule) => void }) {
         </select>
         <FieldNote error={problems.metric} hint="averaged per host over the window, every 10 s" />
       </label>
-      <div className="field">
+      <div className="field field-span-2">
         <span id="rule-condition">Condition</span>
         <div className="input-row" role="group" aria-labelledby="rule-condition">
           <select name="op" className="input-op" value={f.op} onChange={(e) => set('op', e.target.value as RuleForm['op'])} aria-label="Comparison">
             <option value=">">&gt; above</option>
             <option value="<">&lt; below</option>
           </select>
-          <input name="threshold" inputMode="decimal" value={f.threshold} onChange={(e) => set('threshold', e.target.value)} placeholder="90" aria-label="Threshold" aria-invalid={!!problems.threshold} autoComplete="off" />
+          <input name="threshold" className="input-threshold" inputMode="decimal" value={f.threshold} onChange={(e) => set('threshold', e.target.value)} placeholder="90" aria-label="Threshold" aria-invalid={!!problems.threshold} autoComplete="off" />
           {scales ? (
             <select name="scale" className="input-unit" value={f.scale} onChange={(e) => set('scale', Number(e.target.value))} aria-label="Threshold unit">
               {scales.map((s) => (
@@ -115,12 +117,12 @@ export function AddRuleForm({ onAdded }: { onAdded: (r: AlertRule) => void }) {
         </div>
         <FieldNote error={problems.window} hint="10 s … 24 h" />
       </div>
-      <label className="field field-span-2">
+      <label className="field">
         <span>
           Webhook URL <span className="muted">(optional)</span>
         </span>
         <input name="webhookUrl" className="mono" value={f.webhookUrl} onChange={(e) => set('webhookUrl', e.target.value)} placeholder="https://chat.example/hooks/…" aria-invalid={!!problems.webhookUrl} autoComplete="off" />
-        <FieldNote error={problems.webhookUrl} hint="gets a JSON POST when the rule fires and when it resolves" />
+        <FieldNote error={problems.webhookUrl} hint="gets a JSON POST on firing and on resolving" />
       </label>
       <div className="rule-form-foot field-wide">
         <button type="submit" className="btn btn-primary" disabled={busy}>

@@ -90,7 +90,7 @@ export function AlertsPage() {
   }
 
   const activeCols: Column<ActiveAlert>[] = [
-    { key: 'rule', header: 'Rule', render: (a) => <span className="strong">{a.rule}</span> },
+    { key: 'rule', header: 'Rule', className: 'nowrap', render: (a) => <span className="strong">{a.rule}</span> },
     { key: 'host', header: 'Host', render: (a) => <HostLink host={a.host} /> },
     { key: 'cond', header: 'Condition', render: (a) => <Condition r={a} /> },
     {
@@ -108,7 +108,7 @@ export function AlertsPage() {
   ];
 
   const ruleCols: Column<AlertRule>[] = [
-    { key: 'name', header: 'Name', render: (r) => <span className="strong">{r.name}</span> },
+    { key: 'name', header: 'Name', className: 'nowrap', render: (r) => <span className="strong">{r.name}</span> },
     { key: 'selector', header: 'Hosts', className: 'cell-selector', render: (r) => <span className="mono ellipsis" title={r.selector}>{r.selector}</span> },
     { key: 'cond', header: 'Condition', render: (r) => <Condition r={r} /> },
     {
@@ -141,7 +141,7 @@ export function AlertsPage() {
 
   const eventCols: Column<AlertEvent>[] = [
     { key: 'ts', header: 'Time', render: (e) => <When iso={e.ts} /> },
-    { key: 'rule', header: 'Rule', render: (e) => <span className="strong">{e.rule}</span> },
+    { key: 'rule', header: 'Rule', className: 'nowrap', render: (e) => <span className="strong">{e.rule}</span> },
     { key: 'host', header: 'Host', render: (e) => <HostLink host={e.host} /> },
     { key: 'state', header: 'State', render: (e) => <StatusBadge status={e.state} /> },
     {

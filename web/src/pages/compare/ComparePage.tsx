@@ -1,8 +1,9 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { api } from '../../api';
+import { ApiError, api } from '../../api';
 import type { CompareReport, CompareRequest, MetricComparison } from '../../api-types';
 import { ErrorBanner, Notice } from '../../components/ErrorBanner';
+import { HostDatalist } from '../../components/HostDatalist';
 import { PageHeader, Panel } from '../../components/PageHeader';
 import { fileStamp, saveBlob } from '../../download';
 import { dateTime, dateTimeMs } from '../../format';
@@ -17,6 +18,9 @@ interface Shown {
   request: CompareRequest;
   report: CompareReport;
 }
+
+/** Server answers that are about the selector rather than the windows. */
+const SELECTOR_CODES = ['UNKNOWN_HOST', 'EMPTY_SELECTION', 'INVALID_SELECTOR', 'INVALID_NAME', 'INVALID_TAG'];
 
 const SEVERITY_NOTICE: Record<string, 'success' | 'info' | 'warning'> = { ok: 'success', info: 'info' };
 
@@ -179,6 +183,7 @@ export function ComparePage() {
   const chartRows: MetricComparison[] = useMemo(() => sortComparisons(allCharts ? comparisons : comparisons.filter((c) => c.change.changed), null, 'desc'), [comparisons, allCharts]);
   const hostsWithoutData = report ? report.evidence.series.map((s) => s.host).filter((h) => !hosts.includes(h)) : [];
   const activePreset = presetByKey(preset);
+  const selectorRefused = error instanceof ApiError && SELECTOR_CODES.includes(error.code);
 
   return (
     <div data-testid="compare-page">
@@ -191,7 +196,17 @@ export function ComparePage() {
           <div className="compare-form-top">
             <label className="field compare-selector">
               <span>Hosts</span>
-              <input name="selector" className="mono" value={selector} onChange={(e) => setSelector(e.target.value)} placeholder="web1, group:web, tag:env=prod, all" aria-invalid={!!problems.selector} autoComplete="off" />
+              <input
+                name="selector"
+                className="mono"
+                list="compare-hosts"
+                value={selector}
+                onChange={(e) => setSelector(e.target.value)}
+                placeholder="web1, group:web, tag:env=prod, all"
+                aria-invalid={!!problems.selector || selectorRefused}
+                autoComplete="off"
+              />
+              <HostDatalist id="compare-hosts" />
               {problems.selector ? <small className="field-error">{problems.selector}</small> : <small className="hint">a host name, group:G, tag:k=v, all, or a comma list</small>}
             </label>
             <div className="field">
@@ -315,7 +330,12 @@ export function ComparePage() {
               <input type="checkbox" checked={allCharts} onChange={(e) => setAllCharts(e.target.checked)} data-testid="all-charts" /> all metrics
             </label>
           </div>
-          <OverlayCharts report={report} rows={chartRows} multiHost={multiHost} />
+          <OverlayCharts
+            report={report}
+            rows={chartRows}
+            multiHost={multiHost}
+            spanMs={Math.max(shown.request.before.to - shown.request.before.from, shown.request.after.to - shown.request.after.from)}
+          />
         </div>
       )}
     </div>

@@ -96,7 +96,7 @@ export function MetricsTable(props: { rows: MetricComparison[]; multiHost: boole
                 <td className="num col-change-start" data-col="change" title={`${c.change.changed ? 'beyond noise' : 'within noise'}${c.change.t === null ? '' : `, t = ${c.change.t.toFixed(1)}`}`}>
                   {c.change.changed ? (
                     <span className={`badge ${up ? 'badge-warn' : 'badge-busy'}`} data-changed="true">
-                      {up ? '▲' : '▼'} {changeText(c.change.percent)}
+                      {up ? '▲' : '▼'} {c.change.percent === null ? 'changed' : changeText(c.change.percent)}
                     </span>
                   ) : (
                     <span className="muted">{changeText(c.change.percent)}</span>

@@ -14,7 +14,7 @@ function axisFormat(unit: string) {
 }
 
 /** One chart per metric (and host): the before window in grey and the after window in blue, from each window's start. */
-export function OverlayCharts({ report, rows, multiHost }: { report: CompareReport; rows: MetricComparison[]; multiHost: boolean }) {
+export function OverlayCharts({ report, rows, multiHost, spanMs }: { report: CompareReport; rows: MetricComparison[]; multiHost: boolean; /** the longer window's length */ spanMs: number }) {
   const charts = useMemo(
     () =>
       rows
@@ -44,11 +44,15 @@ export function OverlayCharts({ report, rows, multiHost }: { report: CompareRepo
               {c.change.changed && <span className="badge badge-warn chart-badge">changed</span>}
             </>
           }
-          note={`x: time since each window's start · ${spanText(o.stepMs)} averages${o.stepMs !== o.reportStepMs ? ` (report step ${spanText(o.reportStepMs)})` : ''} · legend: window means`}
+          note={
+            <span title={`each point averages the samples of ${spanText(o.stepMs)} (the report's buckets are ${spanText(o.reportStepMs)}); the legend shows each window's mean, or the values under the cursor`}>
+              time since each window's start · {spanText(o.stepMs)} averages
+            </span>
+          }
           xMode="offset"
           idleText="window means"
           ts={o.offsets}
-          xRange={[0, Math.max(o.stepMs, o.offsets.length * o.stepMs)]}
+          xRange={[0, Math.max(spanMs, o.stepMs)]}
           series={series}
           format={(v) => formatMetric(v, c.unit)}
           axisFormat={axisFormat(c.unit)}
