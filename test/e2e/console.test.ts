@@ -8,15 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { ROOT, type RunningServer, startServer } from '../support/server-harness';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type RunningServer, startServer } from '../support/server-harness';
+import { SHOTS, buildWeb, launchChromium } from '../support/browser';
 
-const CHROMIUM = process.env.OSDECK_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.OSDECK_SHOTS ?? '/tmp/osdeck-shots';
 const ADMIN = { user: 'admin', password: 'correct-horse-battery' };
 const VIEWER = { user: 'vera', password: 'viewer-password-123' };
 
@@ -51,22 +50,10 @@ async function logIn(p: Page, user: string, password: string): Promise<void> {
 }
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set OSDECK_CHROMIUM)`);
-  // the server looks for dist/web when it starts, so the console is built first
-  try {
-    execFileSync('npm', ['run', 'build:web'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', timeout: 180_000 });
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`npm run build:web failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
-  assert.ok(existsSync(join(ROOT, 'dist', 'web', 'index.html')), 'build:web wrote dist/web/index.html');
-  mkdirSync(SHOTS, { recursive: true });
+  buildWeb();
   scratch = mkdtempSync(join(tmpdir(), 'osdeck-e2e-'));
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   admin = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
   page = watch(await admin.newPage());
 });

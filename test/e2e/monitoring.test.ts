@@ -9,16 +9,14 @@
  * see a down host shown as DOWN (not as zeros). Screenshots land in $OSDECK_SHOTS (default /tmp/osdeck-shots).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { type SshdFixture, startSshd } from '../support/sshd-fixture';
-import { ROOT, type RunningServer, api, bootstrap, startServer } from '../support/server-harness';
+import { type RunningServer, api, bootstrap, startServer } from '../support/server-harness';
+import { SHOTS, buildWeb, launchChromium } from '../support/browser';
 
-const CHROMIUM = process.env.OSDECK_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.OSDECK_SHOTS ?? '/tmp/osdeck-shots';
 const ADMIN = { user: 'admin', password: 'correct-horse-battery' };
 const INTERVAL_SEC = 5;
 
@@ -86,20 +84,10 @@ async function dashboardReady(p: Page, key: string): Promise<void> {
 }
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set OSDECK_CHROMIUM)`);
-  try {
-    execFileSync('npm', ['run', 'build:web'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', timeout: 180_000 });
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`npm run build:web failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
+  buildWeb();
   server = await startServer();
   ({ token } = await bootstrap(server, ADMIN.user, ADMIN.password));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   ctx = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
   page = await ctx.newPage();
   page.setDefaultTimeout(30_000);

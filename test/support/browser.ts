@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { ROOT } from './server-harness';
+
+/** Debian's Chromium (never a downloaded one); OSDECK_CHROMIUM overrides the path. */
+export const CHROMIUM = process.env.OSDECK_CHROMIUM ?? '/usr/bin/chromium';
+/** Where e2e tests leave screenshots for a person to look at. */
+export const SHOTS = process.env.OSDECK_SHOTS ?? '/tmp/osdeck-shots';
+
+/** Builds the console (the server looks for dist/web when it starts, so this comes first). */
+export function buildWeb(): void {
+  try {
+    execFileSync('npm', ['run', 'build:web'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', timeout: 180_000 });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`npm run build:web failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+  if (!existsSync(join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('build:web did not write dist/web/index.html');
+  mkdirSync(SHOTS, { recursive: true });
+}
+
+/** Headless Chromium with the flags this closed network needs (no background connections). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set OSDECK_CHROMIUM)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
