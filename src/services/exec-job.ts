@@ -1,10 +1,9 @@
 import type { Actor } from '../domain/actor';
-import { HostError, stepStatusForHostError } from '../domain/errors';
 import { outputText } from '../domain/terminal-text';
 import type { JobRow } from '../infra/db/jobs-repository';
 import type { AuditService } from './audit-service';
 import type { HostService } from './host-service';
-import type { JobHandler, StepOutcome } from './job-handler';
+import { type JobHandler, type StepOutcome, stepFromError } from './job-handler';
 
 export interface ExecParams {
   command: string;
@@ -66,24 +65,10 @@ export class ExecJob implements JobHandler {
         durationMs: r.durationMs,
       };
     } catch (e) {
-      const durationMs = Date.now() - started;
-      const code = e instanceof HostError ? e.code : 'INTERNAL';
-      const message = e instanceof Error ? e.message : String(e);
+      const outcome = stepFromError(e, Date.now() - started);
       await this.hosts.noteFailure(host, e);
-      await this.audit.record(actor, { action: 'host.exec', result: 'error', host, command: params.command, durationMs, jobId: job.id, detail: { error: code, message } });
-      const partial = e instanceof HostError ? e.partial : undefined;
-      return {
-        status: e instanceof HostError ? stepStatusForHostError(code) : 'failed',
-        errorCode: code,
-        error: message,
-        durationMs,
-        ...(partial && {
-          stdout: outputText(partial.stdout).text,
-          stderr: outputText(partial.stderr).text,
-          stdoutBytes: partial.stdoutBytes,
-          stderrBytes: partial.stderrBytes,
-        }),
-      };
+      await this.audit.record(actor, { action: 'host.exec', result: 'error', host, command: params.command, durationMs: outcome.durationMs, jobId: job.id, detail: { error: outcome.errorCode, message: outcome.error } });
+      return outcome;
     }
   }
 }

@@ -1,4 +1,6 @@
+import { HostError, stepStatusForHostError } from '../domain/errors';
 import type { StepFinal } from '../domain/job-status';
+import { outputText } from '../domain/terminal-text';
 import type { JobRow } from '../infra/db/jobs-repository';
 
 export interface StepOutcome {
@@ -20,4 +22,22 @@ export interface JobHandler {
   /** Hosts this job works on at once, from its params. */
   forks(params: Record<string, unknown>): number;
   runStep(job: JobRow, params: Record<string, unknown>, host: string, signal: AbortSignal): Promise<StepOutcome>;
+}
+
+/** A step that could not run to the end: the host error's status, and what it printed before it was stopped. */
+export function stepFromError(e: unknown, durationMs: number): StepOutcome {
+  const code = e instanceof HostError ? e.code : 'INTERNAL';
+  const partial = e instanceof HostError ? e.partial : undefined;
+  return {
+    status: e instanceof HostError ? stepStatusForHostError(code) : 'failed',
+    errorCode: code,
+    error: e instanceof Error ? e.message : String(e),
+    durationMs,
+    ...(partial && {
+      stdout: outputText(partial.stdout).text,
+      stderr: outputText(partial.stderr).text,
+      stdoutBytes: partial.stdoutBytes,
+      stderrBytes: partial.stderrBytes,
+    }),
+  };
 }

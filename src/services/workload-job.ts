@@ -1,10 +1,9 @@
 import type { Actor } from '../domain/actor';
-import { HostError, stepStatusForHostError } from '../domain/errors';
 import { parseWorkloadRuns, workloadScript } from '../domain/report/workload-runs';
 import type { JobRow } from '../infra/db/jobs-repository';
 import type { AuditService } from './audit-service';
 import type { HostService } from './host-service';
-import type { JobHandler, StepOutcome } from './job-handler';
+import { type JobHandler, type StepOutcome, stepFromError } from './job-handler';
 
 export interface WorkloadParams {
   name: string;
@@ -51,9 +50,10 @@ export class WorkloadJob implements JobHandler {
         durationMs: Date.now() - started,
       };
     } catch (e) {
+      const outcome = stepFromError(e, Date.now() - started);
       await this.hosts.noteFailure(host, e);
-      const code = e instanceof HostError ? e.code : 'INTERNAL';
-      return { status: e instanceof HostError ? stepStatusForHostError(code) : 'failed', errorCode: code, error: (e as Error).message, durationMs: Date.now() - started };
+      await this.audit.record(actor, { action: 'host.workload', result: 'error', host, command: p.command, durationMs: outcome.durationMs, jobId: job.id, detail: { name: p.name, error: outcome.errorCode, message: outcome.error } });
+      return outcome;
     }
   }
 }
