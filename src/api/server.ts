@@ -19,6 +19,7 @@ import { metaRoutes } from './routes/meta-routes';
 import { metricsRoutes, prometheusRoute } from './routes/metrics-routes';
 import { reportRoutes } from './routes/report-routes';
 import { alertRoutes } from './routes/alert-routes';
+import { diagnosisRoutes } from './routes/diagnosis-routes';
 
 export const SESSION_COOKIE = 'osdeck_session';
 export const CSRF_HEADER = 'x-osdeck-csrf';
@@ -126,6 +127,7 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
     if (o.metrics) metricsRoutes(api, o.metrics);
     if (o.reports) reportRoutes(api, o.reports, o.jobs);
     if (o.alerts) alertRoutes(api, o.alerts);
+    diagnosisRoutes(api, o.diagnoses);
   }, { prefix: '/api/v1' });
   if (o.metrics) prometheusRoute(app, o.metrics);
 

@@ -11,6 +11,7 @@ import { labCommands } from './commands/lab-commands';
 import { metricsCommands } from './commands/metrics-commands';
 import { reportCommands } from './commands/report-commands';
 import { alertCommands } from './commands/alert-commands';
+import { diagnoseCommands } from './commands/diagnose-commands';
 
 const program = new Command('osdeck')
   .description('Linux fleet operations over SSH: inventory, batch jobs, audit')
@@ -49,6 +50,7 @@ labCommands(program, client);
 metricsCommands(program, client);
 reportCommands(program, client);
 alertCommands(program, client);
+diagnoseCommands(program, client);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode);

@@ -5,6 +5,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   'host.read',
   'job.read',
+  'diagnose.run',
   'host.write',
   'host.exec',
   'job.cancel',
@@ -16,8 +17,9 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  viewer: ['host.read', 'job.read', 'token.self'],
-  operator: ['host.read', 'job.read', 'token.self', 'host.write', 'host.exec', 'job.cancel', 'audit.read'],
+  // diagnose.run starts fixed, read-only probes; diagnoses that run what the user typed need host.exec
+  viewer: ['host.read', 'job.read', 'token.self', 'diagnose.run'],
+  operator: ['host.read', 'job.read', 'token.self', 'diagnose.run', 'host.write', 'host.exec', 'job.cancel', 'audit.read'],
   admin: PERMISSIONS,
 };
 

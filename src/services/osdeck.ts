@@ -26,6 +26,10 @@ import { AlertsRepository } from '../infra/db/alerts-repository';
 import { AuthService } from './auth-service';
 import { ExecJob } from './exec-job';
 import { WorkloadJob } from './workload-job';
+import { DiagnoseJob } from './diagnose-job';
+import { DiagnosisService } from './diagnosis-service';
+import { DiagnosisReportsRepository } from '../infra/db/diagnosis-reports-repository';
+import { probePreamble } from '../infra/probe-preamble';
 import { HostService } from './host-service';
 import type { JobHandler } from './job-handler';
 import { JobRunner, type RunnerLog } from './job-runner';
@@ -48,6 +52,7 @@ export interface Osdeck {
   metrics: MetricsService | null;
   reports: ReportService | null;
   alerts: AlertService | null;
+  diagnoses: DiagnosisService;
   close(): Promise<void>;
 }
 
@@ -66,9 +71,11 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
   const hosts = new HostService(new HostsRepository(db), pool, secrets, audit, clock);
   const jobsRepo = new JobsRepository(db);
   const jobs = new JobService(jobsRepo, queue, hosts, audit, clock);
+  const diagnoses = new DiagnosisService(hosts, jobs, new DiagnosisReportsRepository(db), audit, clock, (spec) => probePreamble(spec, config.dataDir));
   const handlers = new Map<string, JobHandler>([
     ['exec', new ExecJob(hosts, audit)],
     ['workload', new WorkloadJob(hosts, audit)],
+    ['diagnose', new DiagnoseJob(diagnoses)],
   ]);
   const runner = new JobRunner(jobsRepo, handlers, clock, instanceId, opts.log ?? quietLog);
   await hosts.ensureLocal();
@@ -83,7 +90,7 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
     alerts = new AlertService(new AlertsRepository(db), hosts, store, audit, clock);
   }
   return {
-    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics, reports, alerts,
+    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics, reports, alerts, diagnoses,
     async close() {
       alerts?.stop();
       await metrics?.collector.stop();

@@ -163,6 +163,26 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('alert_events_rule_host').on('alert_events').columns(['rule_id', 'host', 'id']).execute();
       },
     },
+    '0003-diagnoses': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('diagnosis_reports')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('job_id', 'text')
+          .addColumn('host', 'text')
+          .addColumn('diagnosis', 'text', (c) => c.notNull())
+          .addColumn('params_json', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('conclusion', 'text', (c) => c.notNull())
+          .addColumn('report_json', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('diagnosis_reports_host').on('diagnosis_reports').columns(['host', 'diagnosis', 'created_at']).execute();
+        await db.schema.createIndex('diagnosis_reports_job').on('diagnosis_reports').columns(['job_id']).execute();
+        await db.schema.createIndex('diagnosis_reports_created').on('diagnosis_reports').columns(['created_at']).execute();
+      },
+    },
   };
 }
 

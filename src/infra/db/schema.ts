@@ -132,7 +132,22 @@ export interface AlertEventsTable {
   webhook_status: string | null;
 }
 
+/** One diagnosis result: a report about one host (or an uploaded log, host null). */
+export interface DiagnosisReportsTable {
+  id: string;
+  job_id: string | null;
+  host: string | null;
+  diagnosis: string;
+  params_json: string;
+  severity: string;
+  conclusion: string;
+  report_json: string;
+  created_by: string;
+  created_at: string;
+}
+
 export interface Database {
+  diagnosis_reports: DiagnosisReportsTable;
   alert_rules: AlertRulesTable;
   alert_events: AlertEventsTable;
   settings: SettingsTable;
