@@ -332,3 +332,73 @@ export interface CompareReport {
   evidence: { selector?: string; before?: TimeWindow; after?: TimeWindow; series: HostWindowSeries[] };
   comparisons: MetricComparison[];
 }
+
+/* ---------- diagnostic center (src/api/routes/diagnosis-routes.ts) ---------- */
+
+export type Severity = 'ok' | 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+export interface DiagnosisParam {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  description: string;
+  default?: string | number | boolean;
+  required?: boolean;
+  min?: number;
+  max?: number;
+  pattern?: string;
+  maxLength?: number;
+  enum?: string[];
+}
+
+export interface Diagnosis {
+  id: string;
+  title: string;
+  category: string;
+  description: string;
+  permission: string;
+  params: DiagnosisParam[];
+  acceptsText: boolean;
+}
+
+export interface ReportTable {
+  title: string;
+  columns: string[];
+  rows: Array<Array<string | number | null>>;
+}
+
+export interface ReportChart {
+  title: string;
+  kind: 'stacked-bar';
+  unit: 'bytes' | 'count' | 'percent' | 'ms';
+  total?: number;
+  segments: Array<{ label: string; value: number; note?: string }>;
+}
+
+export interface Report {
+  kind: string;
+  title: string;
+  generatedAt: string;
+  conclusion: string;
+  severity: Severity;
+  findings: Array<{ severity: Severity; summary: string; detail?: string }>;
+  tables: ReportTable[];
+  charts?: ReportChart[];
+  recommendations: Array<{ summary: string; commands?: string[] }>;
+  evidence: Record<string, unknown>;
+}
+
+export interface DiagnosisReportSummary {
+  id: string;
+  jobId: string | null;
+  host: string | null;
+  diagnosis: string;
+  params: Record<string, unknown>;
+  severity: Severity;
+  conclusion: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface DiagnosisReport extends DiagnosisReportSummary {
+  report: Report;
+}

@@ -5,6 +5,9 @@ import type {
   AuditEntry,
   CompareReport,
   CompareRequest,
+  Diagnosis,
+  DiagnosisReport,
+  DiagnosisReportSummary,
   ExecRequest,
   Host,
   Job,
@@ -197,6 +200,13 @@ export const api = {
       opts,
     ),
   metricsIntervals: () => get<MetricsIntervals>('/metrics/intervals'),
+
+  diagnoses: () => get<Diagnosis[]>('/diagnoses'),
+  runDiagnosis: (id: string, selector: string, params: Record<string, string | number | boolean>) => post<Job>(`/diagnoses/${enc(id)}/run`, { selector, params }),
+  analyzeText: (id: string, text: string, source: string) => post<DiagnosisReport>(`/diagnoses/${enc(id)}/analyze`, { text, source }),
+  diagnosisReports: (f: { host?: string; diagnosis?: string; job?: string; limit?: number }) => get<DiagnosisReportSummary[]>(`/diagnosis-reports${query(f)}`),
+  diagnosisReport: (id: string) => get<DiagnosisReport>(`/diagnosis-reports/${enc(id)}`),
+  diagnosisReportUrl: (id: string, format: 'html' | 'xlsx' | 'json') => `${BASE}/diagnosis-reports/${enc(id)}${format === 'json' ? '' : `?format=${format}`}`,
 
   alertRules: () => get<AlertRule[]>('/alerts/rules'),
   addAlertRule: (r: NewAlertRule) => post<AlertRule>('/alerts/rules', r),

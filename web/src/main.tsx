@@ -5,6 +5,9 @@ import { RequireSetupDone, RequireUser } from './components/RouteGuards';
 import { Layout } from './components/Layout';
 import { AlertsPage } from './pages/alerts/AlertsPage';
 import { ComparePage } from './pages/compare/ComparePage';
+import { DiagnosePage } from './pages/diagnose/DiagnosePage';
+import { DiagnosisReportPage } from './pages/diagnosis-report/DiagnosisReportPage';
+import { DiagnosisRunPage } from './pages/diagnosis-run/DiagnosisRunPage';
 import { AddHostPage } from './pages/add-host/AddHostPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { FleetPage } from './pages/fleet/FleetPage';
@@ -49,6 +52,9 @@ function App() {
             <Route path="/jobs" element={<JobsPage />} />
             <Route path="/jobs/:id" element={<JobPage />} />
             <Route path="/alerts" element={<AlertsPage />} />
+            <Route path="/diagnose" element={<DiagnosePage />} />
+            <Route path="/diagnose/jobs/:id" element={<DiagnosisRunPage />} />
+            <Route path="/diagnose/reports/:id" element={<DiagnosisReportPage />} />
             <Route path="/reports/compare" element={<ComparePage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="*" element={<NotFoundPage />} />

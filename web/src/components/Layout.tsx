@@ -32,6 +32,9 @@ export function Layout() {
           </NavLink>
         )}
         <div className="nav-section">Operations</div>
+        <NavLink to="/diagnose" className={link}>
+          Diagnose
+        </NavLink>
         <NavLink to="/jobs" className={link}>
           Jobs
         </NavLink>
