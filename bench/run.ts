@@ -1,9 +1,10 @@
 // npm run bench -- [NAME ...]: runs the named benchmarks (default: all) and prints their ratios.
 import { execBenchmark } from './exec-bench';
 import { metricsBenchmark } from './metrics-bench';
+import { panoramaBenchmark } from './panorama-bench';
 import { tsdbBenchmark } from './tsdb-bench';
 
-const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = { exec: execBenchmark, metrics: metricsBenchmark, tsdb: tsdbBenchmark };
+const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = { exec: execBenchmark, metrics: metricsBenchmark, panorama: panoramaBenchmark, tsdb: tsdbBenchmark };
 
 const [name, ...rest] = process.argv.slice(2);
 const chosen = name ? [name] : Object.keys(BENCHMARKS);

@@ -19,4 +19,5 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+// probes/helpers/*.c ship as source too: the server compiles them on first use (src/infra/probe-helpers.ts)
 cpSync('src/probes', 'dist/probes', { recursive: true });

@@ -17,6 +17,9 @@ have busybox || need+=(busybox)
 have prometheus || need+=(prometheus)
 have victoria-metrics || [ -x /usr/bin/victoria-metrics ] || need+=(victoria-metrics)
 have runuser || need+=(util-linux)
+have cc || need+=(gcc libc6-dev)
+have musl-gcc || need+=(musl-tools)
+have vmtouch || need+=(vmtouch)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test-deps: missing ${need[*]}; run as root (or: sudo apt-get install ${need[*]})" >&2

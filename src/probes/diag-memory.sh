@@ -67,11 +67,14 @@ sec cgroup_stat_v2; [ -n "$v2" ] && cat_if "$v2/cgroup.stat"
 
 # processes: memory per process and the memory cgroup each belongs to
 sec proc_status
-awk 'FNR == 1 { if (pid != "") print pid, rss, anon, file, shm, name; pid = ""; rss = anon = file = shm = 0; name = "" }
-     /^Name:/ { name = $2 } /^Tgid:/ { pid = $2 } /^VmRSS:/ { rss = $2 } /^RssAnon:/ { anon = $2 } /^RssFile:/ { file = $2 } /^RssShmem:/ { shm = $2 }
-     END { if (pid != "") print pid, rss, anon, file, shm, name }' /proc/[0-9]*/status 2>/dev/null
+# grep -H names each file and skips unreadable ones (awk would stop at the first it cannot open)
+grep -sH -E '^(Name|Tgid|VmRSS|RssAnon|RssFile|RssShmem):' /proc/[0-9]*/status 2>/dev/null | awk '
+  { split($0, a, ":"); f = a[1]; if (f != cur) { if (cur != "") print pid, rss, anon, file, shm, name; cur = f; pid = ""; rss = anon = file = shm = 0; name = "" }
+    k = a[2]; v = $2 }
+  k == "Name" { name = v } k == "Tgid" { pid = v } k == "VmRSS" { rss = v } k == "RssAnon" { anon = v } k == "RssFile" { file = v } k == "RssShmem" { shm = v }
+  END { if (cur != "") print pid, rss, anon, file, shm, name }'
 sec proc_cgroup
-awk -F: '($2 == "memory" || ($1 == "0" && $2 == "")) { split(FILENAME, p, "/"); print p[3], ($1 == "0" ? "v2" : "v1"), $3 }' /proc/[0-9]*/cgroup 2>/dev/null
+grep -sH '' /proc/[0-9]*/cgroup 2>/dev/null | awk -F: '($3 == "memory" || ($2 == "0" && $3 == "")) { split($1, p, "/"); path = $4; for (i = 5; i <= NF; i++) path = path ":" $i; print p[3], ($2 == "0" ? "v2" : "v1"), path }'
 
 # The chosen cgroup: its directory and its processes
 cg_dir=""; cg_ver=""
@@ -96,7 +99,7 @@ cg_pids() { find "$cg_dir" -name cgroup.procs 2>/dev/null | head -n 5000 | xargs
 fd_links() { # $@ pids (empty = all)
   if [ $# -eq 0 ]; then set -- /proc/[0-9]*; else set -- $(for p in "$@"; do echo "/proc/$p"; done); fi
   if find /proc/self/fd -maxdepth 0 -printf '' >/dev/null 2>&1; then
-    for d in "$@"; do echo "$d/fd"; done | xargs find 2>/dev/null -mindepth 1 -maxdepth 1 -type l -lname '/*' -printf '%p\0%l\0' 2>/dev/null
+    for d in "$@"; do echo "$d/fd"; done | xargs sh -c 'find "$@" -mindepth 1 -maxdepth 1 -type l -lname "/*" -printf "%p\0%l\0" 2>/dev/null' sh
   else
     n=0
     for d in "$@"; do for f in "$d"/fd/*; do
@@ -108,9 +111,11 @@ fd_links() { # $@ pids (empty = all)
 }
 mapped_files() { # $@ pids (empty = all); the kernel escapes newlines in maps, so lines are safe
   if [ $# -eq 0 ]; then set -- /proc/[0-9]*/maps; else set -- $(for p in "$@"; do echo "/proc/$p/maps"; done); fi
-  awk '$6 ~ /^\// { split(FILENAME, p, "/"); path = $6; for (i = 7; i <= NF; i++) path = path " " $i
-         if (path ~ / \(deleted\)$/) { key = p[3] " " $1; open = "/proc/" p[3] "/map_files/" $1 } else { key = path; open = "/proc/" p[3] "/root" path }
-         if (!(key in seen)) { seen[key] = 1; print open "\t" path } }' "$@" 2>/dev/null | tr '\n\t' '\000\000'
+  grep -sH ' /' "$@" 2>/dev/null | awk '{ i = index($1, ":"); split(substr($1, 1, i - 1), p, "/"); range = substr($1, i + 1)
+         path = $6; for (j = 7; j <= NF; j++) path = path " " $j
+         if (path !~ /^\//) next
+         if (path ~ / \(deleted\)$/) { key = p[3] " " range; open = "/proc/" p[3] "/map_files/" range } else { key = path; open = "/proc/" p[3] "/root" path }
+         if (!(key in seen)) { seen[key] = 1; print open "\t" path } }' | tr '\n\t' '\000\000'
 }
 walk_files() { # $@ dirs or files
   for p in "$@"; do [ -e "$p" ] && find "$p" -xdev -type f 2>/dev/null; done | head -n "$OSDECK_MAX_FILES" | awk '{ print $0 "\t" $0 }' | tr '\n\t' '\000\000'

@@ -7,6 +7,7 @@ import { findDiagnosis } from '../../src/domain/diagnosis/registry';
 import { validateParams } from '../../src/domain/diagnosis/params';
 import type { Report } from '../../src/domain/report/report-shape';
 import { assembleProbe, newSectionMark } from '../../src/infra/diagnosis-probe';
+import { pagecachePreamble } from '../../src/infra/probe-helpers';
 import { LocalTransport } from '../../src/infra/transport/local-transport';
 import type { Transport } from '../../src/infra/transport/transport';
 
@@ -16,7 +17,8 @@ export async function runDiagnosisHere(id: string, input: Record<string, unknown
   const params = validateParams(d, input);
   const spec = d.probe(params);
   const mark = newSectionMark();
-  const r = await transport.runScript(assembleProbe(spec, mark), { timeoutMs: spec.timeoutSec * 1000, maxOutputBytes: spec.maxOutputBytes });
+  const preamble = spec.helpers?.includes('pagecache') ? await pagecachePreamble() : '';
+  const r = await transport.runScript(assembleProbe(spec, mark, preamble), { timeoutMs: spec.timeoutSec * 1000, maxOutputBytes: spec.maxOutputBytes });
   const raw = r.stdout.toString('utf8');
   return { report: d.analyze(raw, { host: transport.host, now: Date.now(), params, mark, history: [] }), raw };
 }

@@ -2,14 +2,18 @@
 import type { Diagnosis } from './diagnosis';
 import { commandDiagnosis } from './diagnoses/command';
 // memory diagnoses
+import { memoryDiagnosis } from './diagnoses/memory';
 // oom diagnoses
+import { oomDiagnosis } from './diagnoses/oom';
 // io diagnoses
 // network diagnoses
 // scheduling diagnoses
 
 export const DIAGNOSES: readonly Diagnosis[] = [
   // memory
+  memoryDiagnosis,
   // oom
+  oomDiagnosis,
   // io
   // network
   // scheduling
