@@ -148,7 +148,7 @@ export const memoryDiagnosis: Diagnosis = {
     tables.push({
       title: `Top ${top} files in the page cache (host)`,
       columns: ['file', 'cached (bytes)', 'cached', 'size', 'cached %', 'kind'],
-      rows: topFiles.slice(0, top).map((f) => [f.name, f.cached, hb(f.cached), hb(f.size), f.size ? Math.round((f.cached / f.size) * 1000) / 10 : null, [f.deleted ? 'deleted, still open' : '', f.tmpfs ? 'tmpfs' : '', f.error ? 'unreadable' : ''].filter(Boolean).join(', ') || 'file']),
+      rows: topFiles.slice(0, top).map((f) => [f.name, f.cached, hb(f.cached), hb(f.size), f.size ? Math.min(100, Math.round((f.cached / f.size) * 1000) / 10) : null, [f.deleted ? 'deleted, still open' : '', f.tmpfs ? 'tmpfs' : '', f.error ? 'unreadable' : ''].filter(Boolean).join(', ') || 'file']),
     });
     if (cgFiles) {
       const inos = new Set<number>();

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api';
 import type { DiagnosisReportSummary, Step } from '../../api-types';
@@ -77,5 +78,9 @@ export function DiagnosisRunPage() {
 function JobSteps({ id, columns, done }: { id: string; columns: Column<Step>[]; done: boolean }) {
   const steps = useResource(() => api.job(id).then((j) => j.steps), [id]);
   usePolling(() => void steps.reload(), 1000, !done);
+  // one last load when the job ends, so the final step states are shown
+  useEffect(() => {
+    if (done) void steps.reload();
+  }, [done]);
   return <DataTable columns={columns} rows={steps.data ?? []} rowKey={(s) => s.host} testId="diagnosis-steps" />;
 }
