@@ -12,6 +12,9 @@ export function HostTabs({ host }: { host: string }) {
       <NavLink to={`${base}/metrics`} className={cls}>
         Metrics
       </NavLink>
+      <NavLink to={`/diagnose?host=${encodeURIComponent(host)}`} className={cls}>
+        Diagnose
+      </NavLink>
     </nav>
   );
 }
