@@ -20,6 +20,9 @@ have runuser || need+=(util-linux)
 have cc || need+=(gcc libc6-dev)
 have musl-gcc || need+=(musl-tools)
 have vmtouch || need+=(vmtouch)
+have ping || need+=(iputils-ping)
+have nft || need+=(nftables)
+have perl || need+=(perl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test-deps: missing ${need[*]}; run as root (or: sudo apt-get install ${need[*]})" >&2

@@ -7,7 +7,11 @@ import { memoryDiagnosis } from './diagnoses/memory';
 import { oomDiagnosis } from './diagnoses/oom';
 // io diagnoses
 // network diagnoses
+import { netDropsDiagnosis } from './diagnoses/net-drops';
+import { netRetransDiagnosis } from './diagnoses/net-retrans';
+import { netJitterDiagnosis } from './diagnoses/net-jitter';
 // scheduling diagnoses
+import { schedJitterDiagnosis } from './diagnoses/sched-jitter';
 
 export const DIAGNOSES: readonly Diagnosis[] = [
   // memory
@@ -16,7 +20,11 @@ export const DIAGNOSES: readonly Diagnosis[] = [
   oomDiagnosis,
   // io
   // network
+  netDropsDiagnosis,
+  netRetransDiagnosis,
+  netJitterDiagnosis,
   // scheduling
+  schedJitterDiagnosis,
   commandDiagnosis,
 ];
 
