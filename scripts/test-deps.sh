@@ -23,6 +23,8 @@ have vmtouch || need+=(vmtouch)
 have ping || need+=(iputils-ping)
 have nft || need+=(nftables)
 have perl || need+=(perl)
+have mkfs.ext4 || need+=(e2fsprogs)
+have losetup || need+=(mount)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test-deps: missing ${need[*]}; run as root (or: sudo apt-get install ${need[*]})" >&2

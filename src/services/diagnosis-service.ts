@@ -89,7 +89,7 @@ export class DiagnosisService {
       await this.audit.record(actor, { action: 'diagnose.run', result: 'denied', target: `diagnosis:${id}`, detail: { selector } });
       throw new OsdeckError('FORBIDDEN', `the ${id} diagnosis needs the ${d.permission} permission (operator or admin)`, 403);
     }
-    const params = validateParams(d, input);
+    const params = validateParams(d, await this.resolveHostAddresses(d, input));
     try {
       d.probe(params); // a diagnosis may refuse its parameters here (the command deny list)
     } catch (e) {
@@ -97,6 +97,18 @@ export class DiagnosisService {
       throw e;
     }
     return this.jobs.create(actor, 'diagnose', selector, { diagnosis: id, params, forks: Math.min(Math.max(forks, 1), 100) } satisfies DiagnoseJobParams);
+  }
+
+  /** "host:NAME" in a parameter that takes an address becomes that host's address (the local host: 127.0.0.1). */
+  private async resolveHostAddresses(d: Diagnosis, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const out = { ...input };
+    for (const p of d.params) {
+      const v = out[p.name];
+      if (!p.hostAddress || typeof v !== 'string' || !v.startsWith('host:')) continue;
+      const h = await this.hosts.get(v.slice(5));
+      out[p.name] = h.transport === 'local' ? '127.0.0.1' : h.address;
+    }
+    return out;
   }
 
   /** One host's step of a diagnose job: probe, analyze, store, audit. */

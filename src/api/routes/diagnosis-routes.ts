@@ -7,7 +7,7 @@ import { actorOf } from '../server';
 const Param = Type.Object({
   name: Type.String(), type: Type.String(), description: Type.String(), default: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
   required: Type.Optional(Type.Boolean()), min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()), pattern: Type.Optional(Type.String()),
-  maxLength: Type.Optional(Type.Integer()), enum: Type.Optional(Type.Array(Type.String())),
+  maxLength: Type.Optional(Type.Integer()), enum: Type.Optional(Type.Array(Type.String())), hostAddress: Type.Optional(Type.Boolean()),
 });
 const DiagnosisView = Type.Object({
   id: Type.String(), title: Type.String(), category: Type.String(), description: Type.String(), permission: Type.String(), params: Type.Array(Param), acceptsText: Type.Boolean(),

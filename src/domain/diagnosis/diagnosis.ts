@@ -23,6 +23,8 @@ export interface ParamSpec {
   pattern?: string;
   maxLength?: number;
   enum?: string[];
+  /** the value may name another osdeck host as "host:NAME"; the server puts that host's address in its place */
+  hostAddress?: boolean;
 }
 
 /** What to run on the host: a probe file under src/probes and the parameters it gets as environment variables. */

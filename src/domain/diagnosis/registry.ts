@@ -6,6 +6,9 @@ import { memoryDiagnosis } from './diagnoses/memory';
 // oom diagnoses
 import { oomDiagnosis } from './diagnoses/oom';
 // io diagnoses
+import { ioHangDiagnosis } from './diagnoses/io-hang';
+import { ioLatencyDiagnosis } from './diagnoses/io-latency';
+import { ioTrafficDiagnosis } from './diagnoses/io-traffic';
 // network diagnoses
 import { netDropsDiagnosis } from './diagnoses/net-drops';
 import { netRetransDiagnosis } from './diagnoses/net-retrans';
@@ -19,6 +22,9 @@ export const DIAGNOSES: readonly Diagnosis[] = [
   // oom
   oomDiagnosis,
   // io
+  ioLatencyDiagnosis,
+  ioTrafficDiagnosis,
+  ioHangDiagnosis,
   // network
   netDropsDiagnosis,
   netRetransDiagnosis,

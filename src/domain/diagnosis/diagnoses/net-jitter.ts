@@ -71,7 +71,7 @@ export const netJitterDiagnosis: Diagnosis = {
   description: 'Round-trip time distribution (min/avg/p50/p90/p99/max, jitter) and loss from the host to a target address or another host, from repeated ICMP echoes or timed TCP connects.',
   permission: 'diagnose.run',
   params: [
-    { name: 'target', type: 'string', required: true, maxLength: 253, pattern: JITTER_TARGET_PATTERN, description: 'IPv4 or IPv6 address or host name to measure to (another osdeck host: its address)' },
+    { name: 'target', type: 'string', required: true, maxLength: 253, pattern: JITTER_TARGET_PATTERN, hostAddress: true, description: 'IPv4 or IPv6 address or host name to measure to, or host:NAME for another osdeck host' },
     { name: 'count', type: 'integer', min: 1, max: 1000, default: 50, description: 'number of probes' },
     { name: 'intervalMs', type: 'integer', min: 200, max: 10000, default: 200, description: 'milliseconds between probes (200 is the smallest ping allows without root)' },
     { name: 'method', type: 'string', enum: ['auto', 'icmp', 'tcp'], default: 'auto', description: 'icmp (ping), tcp (timed connects to port; every probe opens and closes a connection), or auto: icmp, then tcp when ICMP gets no answer and a port is given' },
