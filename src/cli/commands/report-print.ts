@@ -1,3 +1,4 @@
+import { humanBytes as bytes } from '../../domain/diagnosis/report-kit';
 import type { Report } from '../../domain/report/report-shape';
 import { table } from '../table';
 import { safe } from './output';
@@ -26,15 +27,4 @@ export function printReport(r: Report, opts: { host?: string | null; rows?: numb
     console.log(`\n${safe(t.title)}${t.rows.length > rows ? ` (first ${rows} of ${t.rows.length}; --all shows every row)` : ''}`);
     console.log(table(t.columns, t.rows.slice(0, rows)));
   }
-}
-
-function bytes(n: number): string {
-  const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (Math.abs(v) >= 1024 && i < u.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i ? 1 : 0)} ${u[i]}`;
 }

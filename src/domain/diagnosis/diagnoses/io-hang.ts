@@ -3,7 +3,7 @@ import { parsePressure } from '../../metrics/pressure';
 import { parseUptime } from '../../metrics/uptime';
 import type { Report, ReportTable, Severity } from '../../report/report-shape';
 import type { Diagnosis, DiagnosisContext } from '../diagnosis';
-import { describeDevice, parseBlockDevices } from '../io/block-devices';
+import { describeDevice, parseBlockDevices, PARTITION_NAME } from '../io/block-devices';
 import { parseDStateList, parseTaskDetail, type DTask, type TaskDetail } from '../io/d-state-tasks';
 import { diskDeltas } from '../io/diskstats-delta';
 import { parseDiskstatsRecords } from '../io/diskstats-sample';
@@ -20,7 +20,6 @@ export const RECENT_HUNG_S = 600;
 export const PSI_FULL_MEDIUM = 20;
 export const PSI_FULL_HIGH = 50;
 
-const PARTITION = /^((h|s|v|xv)d[a-z]+\d+|nvme\d+n\d+p\d+|mmcblk\d+p\d+)$/;
 
 interface DeviceState {
   name: string;
@@ -77,7 +76,7 @@ export function analyzeIoHang(raw: string, ctx: DiagnosisContext): Report {
   const prev = new Map(before.map((r) => [r.name, r]));
   const devs: DeviceState[] = [];
   for (const b of after) {
-    if (devices.size ? !devices.has(b.name) : PARTITION.test(b.name)) continue;
+    if (devices.size ? !devices.has(b.name) : PARTITION_NAME.test(b.name)) continue;
     const a = prev.get(b.name);
     const d = a ? diskDeltas(a, b) : null;
     if (!a || !d) continue;

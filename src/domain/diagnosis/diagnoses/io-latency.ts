@@ -2,7 +2,7 @@ import { parseUptime } from '../../metrics/uptime';
 import type { Report, ReportTable, Severity } from '../../report/report-shape';
 import type { Diagnosis, DiagnosisContext } from '../diagnosis';
 import { awaitBaseline, deviation, type Baseline, type DeviceLatencyEvidence } from '../io/await-baseline';
-import { describeDevice, isVirtualDevice, parseBlockDevices, utilMeansSaturation, type BlockDevice } from '../io/block-devices';
+import { describeDevice, isVirtualDevice, parseBlockDevices, utilMeansSaturation, type BlockDevice, PARTITION_NAME } from '../io/block-devices';
 import { bootAverages, deviceRates, type DeviceRates } from '../io/diskstats-delta';
 import { neverUsed, parseDiskstatsRecords, type DiskRecord } from '../io/diskstats-sample';
 import { parseSections, section } from '../probe-sections';
@@ -16,8 +16,6 @@ export const AWAIT_FLOOR_MS = 10;
 export const MIN_INTERVAL_IOS = 5;
 export const UTIL_BUSY = 90;
 
-// Partitions by name, for when /sys/block was not readable (their traffic is already in the disk's line).
-const PARTITION = /^((h|s|v|xv)d[a-z]+\d+|nvme\d+n\d+p\d+|mmcblk\d+p\d+)$/;
 
 interface DeviceView {
   name: string;
@@ -88,7 +86,7 @@ export function analyzeIoLatency(raw: string, ctx: DiagnosisContext): Report {
   }
 
   const prev = new Map(before.map((r) => [r.name, r]));
-  const whole = (r: DiskRecord) => (devices.size ? devices.has(r.name) : !PARTITION.test(r.name));
+  const whole = (r: DiskRecord) => (devices.size ? devices.has(r.name) : !PARTITION_NAME.test(r.name));
   const views: DeviceView[] = [];
   const skipped: string[] = [];
   for (const b of after) {

@@ -83,6 +83,9 @@ export function parseBlockDevices(text: string, issues: string[] = []): Map<stri
 }
 
 /** Memory-backed or file-backed devices whose traffic lands on another device (or on no disk at all). */
+/** Partitions by name, for when /sys/block was not readable (their traffic is already in the disk's line). */
+export const PARTITION_NAME = /^((h|s|v|xv)d[a-z]+\d+|nvme\d+n\d+p\d+|mmcblk\d+p\d+)$/;
+
 export function isVirtualDevice(name: string): boolean {
   return /^(loop|z?ram|nbd|fd)\d+$/.test(name);
 }
