@@ -7,9 +7,12 @@ import { StackedBar } from './StackedBar';
 
 const PAGE_ROWS = 30;
 
-function Cell({ v }: { v: string | number | null }) {
+// identifiers are printed as they are, quantities with thousands separators
+const ID_COLUMN = /^(#|pid|ppid|tgid|uid|gid|port|inode|cpu|shmid|key)$|\b(pid|id)\b/i;
+
+function Cell({ v, plain }: { v: string | number | null; plain: boolean }) {
   if (v === null) return <span className="muted">—</span>;
-  return <>{typeof v === 'number' ? v.toLocaleString('en-US') : v}</>;
+  return <>{typeof v === 'number' && !plain ? v.toLocaleString('en-US') : v}</>;
 }
 
 function TableBlock({ t }: { t: ReportTable }) {
@@ -47,7 +50,7 @@ function TableBlock({ t }: { t: ReportTable }) {
               <tr key={i}>
                 {r.map((c, j) => (
                   <td key={j} className={typeof c === 'number' ? 'num' : 'report-cell'}>
-                    <Cell v={c} />
+                    <Cell v={c} plain={ID_COLUMN.test(t.columns[j] ?? '')} />
                   </td>
                 ))}
               </tr>
@@ -66,10 +69,20 @@ function CopyButton({ text }: { text: string }) {
       type="button"
       className="btn btn-small btn-ghost"
       onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => {
+        const ok = () => {
           setDone(true);
           setTimeout(() => setDone(false), 1500);
-        });
+        };
+        // the Clipboard API exists only on https and localhost; plain http falls back to a selection copy
+        if (navigator.clipboard) void navigator.clipboard.writeText(text).then(ok);
+        else {
+          const ta = document.createElement('textarea');
+          ta.value = text;
+          document.body.appendChild(ta);
+          ta.select();
+          if (document.execCommand('copy')) ok();
+          ta.remove();
+        }
       }}
     >
       {done ? 'copied' : 'copy'}
