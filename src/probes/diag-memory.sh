@@ -144,12 +144,20 @@ if [ -n "$cg_dir" ]; then
   sec cgroup_inode; stat -c '%i' "$cg_dir" 2>/dev/null
 fi
 
-# tmpfs (shmem): per directory count, bytes and size distribution; also each container's own /dev/shm
+# tmpfs (shmem): per directory count, bytes and size distribution. Containers' own tmpfs mounts
+# (their /dev/shm) live in other mount namespaces: reach them through /proc/PID/root of one process each.
+container_tmpfs() {
+  self=$(readlink /proc/self/ns/mnt 2>/dev/null)
+  find /proc/[0-9]*/ns -maxdepth 1 -name mnt -printf '%h %l\n' 2>/dev/null | awk -v self="$self" '$2 != self && !($2 in seen) { seen[$2] = 1; split($1, p, "/"); print p[3] }' | head -n 50 |
+  while IFS= read -r pid; do
+    awk -v root="/proc/$pid/root" '$9 == "tmpfs" && $5 !~ /^\/(sys|proc)\// && $5 != "/sys" && $5 != "/proc" { print root $5 }' "/proc/$pid/mountinfo" 2>/dev/null
+  done
+}
 sec tmpfs_mounts
-tmpfs=$(awk '$9 == "tmpfs" && $5 !~ /^\/sys\// && $5 !~ /^\/proc\// { print $5 }' /proc/self/mountinfo 2>/dev/null | sed 's/\\040/ /g' | sort -u | head -n 200)
+tmpfs=$( { awk '$9 == "tmpfs" && $5 !~ /^\/sys\// && $5 !~ /^\/proc\// { print $5 }' /proc/self/mountinfo 2>/dev/null; container_tmpfs; } | sed 's/\\040/ /g' | sort -u | head -n 300)
 echo "$tmpfs"
 sec tmpfs
-echo "$tmpfs" | { dirs=""; while IFS= read -r t; do [ -n "$t" ] && set -- "$@" "$t"; done; [ $# -gt 0 ] && pagecache_tree --top 30 "$@"; }
+echo "$tmpfs" | { while IFS= read -r t; do [ -n "$t" ] && set -- "$@" "$t"; done; [ $# -gt 0 ] && pagecache_tree --top 30 "$@"; }
 
 if [ "$OSDECK_KPAGE" = 1 ] && [ "$(id -u)" = 0 ]; then
   sec kpage; pagecache_kpage

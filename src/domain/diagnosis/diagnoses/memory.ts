@@ -312,7 +312,7 @@ export const memoryDiagnosis: Diagnosis = {
     const conclusion =
       severityRank(headline.severity) >= severityRank('medium')
         ? `${headline.summary[0]!.toUpperCase()}${headline.summary.slice(1)}${ranked[1] && severityRank(ranked[1].severity) >= severityRank('medium') ? `; also ${ranked[1].summary}` : ''}.`
-        : `Memory is healthy: ${hb(total - avail)} of ${hb(total)} in use, ${hb(avail)} available; the largest part is ${biggest.label.toLowerCase()} (${hb(biggest.bytes)})${hot && hot.totalFiles ? `, and tmpfs holds ${hb(tmpfsTotal)} (most under ${hot.dir})` : ''}.`;
+        : `Memory is healthy: ${hb(total - avail)} of ${hb(total)} in use, ${hb(avail)} available; of what is not free, the largest part is ${biggest.label.toLowerCase()} (${hb(biggest.bytes)}${biggest.reclaimable === 'yes' ? ', reclaimable' : ''})${hot && hot.totalFiles ? `, and tmpfs holds ${hb(tmpfsTotal)} (most under ${hot.dir})` : ''}.`;
     if (filecache > total * 0.3 && !recs.some((r) => r.summary.includes('working set'))) {
       recs.push({
         summary: 'File cache is reclaimable, but reclaim adds latency; drop the cache of files you do not need hot, or all clean cache',
