@@ -4,7 +4,14 @@ import { CappedBuffer, DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_MS, type RunOptions, 
 
 /** Runs scripts on the machine osdeck itself runs on, with the same contract as SSH. */
 export class LocalTransport implements Transport {
-  constructor(readonly host = 'local') {}
+  /**
+   * `wrapper` runs the shell through another command, e.g. ['ip', 'netns', 'exec', NS] to run a
+   * script inside a network namespace (the tests' namespace pairs); empty = this machine as it is.
+   */
+  constructor(
+    readonly host = 'local',
+    private readonly wrapper: readonly string[] = [],
+  ) {}
 
   runScript(script: string, opts: RunOptions = {}): Promise<RunResult> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -13,7 +20,8 @@ export class LocalTransport implements Transport {
     return new Promise((resolve, reject) => {
       if (opts.signal?.aborted) return reject(new HostError('CANCELLED', this.host, 'cancelled before start'));
       // detached: the script gets its own process group, so a timeout kills its children too
-      const child = spawn('sh', ['-s'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      const [cmd, ...args] = [...this.wrapper, 'sh', '-s'];
+      const child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const out = new CappedBuffer(cap);
       const err = new CappedBuffer(cap);
       let failure: HostError | null = null;
