@@ -20,7 +20,6 @@ export const RECENT_HUNG_S = 600;
 export const PSI_FULL_MEDIUM = 20;
 export const PSI_FULL_HIGH = 50;
 
-
 interface DeviceState {
   name: string;
   kind: string;

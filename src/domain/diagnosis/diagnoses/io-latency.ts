@@ -16,7 +16,6 @@ export const AWAIT_FLOOR_MS = 10;
 export const MIN_INTERVAL_IOS = 5;
 export const UTIL_BUSY = 90;
 
-
 interface DeviceView {
   name: string;
   info: BlockDevice | undefined;
