@@ -39,7 +39,7 @@ export class ApiClient {
     return h;
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(`${this.cfg.url}/api/v1${path}`, { method, headers: this.headers(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body) });
@@ -47,8 +47,8 @@ export class ApiClient {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
       throw new CliError('SERVER_UNREACHABLE', `cannot reach the osdeck server at ${this.cfg.url} (${cause}); is 'osdeck serve' running? set OSDECK_URL`);
     }
-    const text = await res.text();
     if (!res.ok) {
+      const text = await res.text();
       let code = `HTTP_${res.status}`;
       let detail = text.slice(0, 300);
       try {
@@ -61,7 +61,17 @@ export class ApiClient {
       if (res.status === 401 && !this.cfg.token) detail += ' (set OSDECK_TOKEN, or run osdeck setup)';
       throw new CliError(code, detail);
     }
+    return res;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const text = await (await this.send(method, path, body)).text();
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** A document (HTML, XLSX) the server renders, as bytes. */
+  async document(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Buffer> {
+    return Buffer.from(await (await this.send(method, path, body)).arrayBuffer());
   }
 
   get = <T>(path: string) => this.request<T>('GET', path);

@@ -16,16 +16,11 @@ interface Stored extends Summary { report: Report }
 interface StepView { host: string; status: string; error: string | null; errorCode: string | null }
 
 async function download(api: ApiClient, path: string, file: string): Promise<void> {
-  const res = await fetch(`${api.cfg.url}/api/v1${path}`, { headers: api.cfg.token ? { authorization: `Bearer ${api.cfg.token}` } : {} });
-  if (!res.ok) {
-    const p = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
-    throw new CliError(p.code ?? `HTTP_${res.status}`, p.detail ?? res.statusText);
-  }
-  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  writeFileSync(file, await api.document('GET', path));
   console.error(`wrote ${file}`);
 }
 
-interface RunOpts { param: string[]; json?: boolean; html?: string; xlsx?: string; all?: boolean; wait: boolean; file?: string; forks?: number; diagnosis?: string; limit?: number }
+interface RunOpts { param: string[]; single?: boolean; json?: boolean; html?: string; xlsx?: string; all?: boolean; wait: boolean; file?: string; forks?: number; diagnosis?: string; limit?: number }
 
 export function diagnoseCommands(program: Command, client: () => ApiClient): void {
   program
@@ -66,7 +61,7 @@ export function diagnoseCommands(program: Command, client: () => ApiClient): voi
           throw new CliError('FILE_UNREADABLE', `${opts.file}: ${(e as Error).message}`);
         }
         const r = await api.post<Stored>(`/diagnoses/${encodeURIComponent(id)}/analyze`, { text, source: opts.file.split('/').pop(), params });
-        return output(api, [r], opts);
+        return output(api, [r], { ...opts, single: true });
       }
       if (!target) throw new CliError('MISSING_ARGUMENT', `which hosts? osdeck diagnose ${id} SELECTOR (a host name, group:G, tag:k=v or all)`);
       const job = await api.post<{ id: string; total: number }>(`/diagnoses/${encodeURIComponent(id)}/run`, { selector: target, params, ...(opts.forks ? { forks: opts.forks } : {}) });
@@ -95,7 +90,7 @@ async function output(api: ApiClient, reports: Stored[], opts: RunOpts): Promise
     if (opts.html) await download(api, `/diagnosis-reports/${reports[0]!.id}?format=html`, opts.html);
     if (opts.xlsx) await download(api, `/diagnosis-reports/${reports[0]!.id}?format=xlsx`, opts.xlsx);
   }
-  if (opts.json) return printJson(reports.length === 1 && opts.file ? reports[0] : reports);
+  if (opts.json) return printJson(opts.single ? reports[0] : reports);
   reports.forEach((r, i) => {
     if (i) console.log('\n' + '─'.repeat(60));
     printReport(r.report, { host: reports.length > 1 || r.host ? r.host : null, all: opts.all });
@@ -116,7 +111,7 @@ async function list(api: ApiClient, opts: RunOpts): Promise<void> {
 
 async function show(api: ApiClient, id: string, opts: RunOpts): Promise<void> {
   const r = await api.get<Stored>(`/diagnosis-reports/${encodeURIComponent(id)}`);
-  await output(api, [r], { ...opts, file: 'x' });
+  await output(api, [r], { ...opts, single: true });
 }
 
 async function history(api: ApiClient, host: string | undefined, opts: RunOpts): Promise<void> {

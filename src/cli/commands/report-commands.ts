@@ -39,16 +39,7 @@ export function reportCommands(program: Command, client: () => ApiClient): void 
       const body = { selector, before, after, workload: opts.workload };
       for (const [format, file] of [['html', opts.html], ['xlsx', opts.xlsx]] as const) {
         if (!file) continue;
-        const res = await fetch(`${api.cfg.url}/api/v1/reports/compare`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(api.cfg.token ? { authorization: `Bearer ${api.cfg.token}` } : {}) },
-          body: JSON.stringify({ ...body, format }),
-        });
-        if (!res.ok) {
-          const p = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
-          throw new CliError(p.code ?? `HTTP_${res.status}`, p.detail ?? res.statusText);
-        }
-        writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+        writeFileSync(file, await api.document('POST', '/reports/compare', { ...body, format }));
         console.error(`wrote ${file}`);
       }
       const r = await api.post<CompareJson>('/reports/compare', body);

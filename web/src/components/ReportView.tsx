@@ -67,7 +67,7 @@ function CopyButton({ text }: { text: string }) {
   return (
     <button
       type="button"
-      className="btn btn-small btn-ghost"
+      className="btn btn-small"
       onClick={() => {
         const ok = () => {
           setDone(true);

@@ -87,26 +87,28 @@ export function DiagnosePage() {
       <PageHeader title="Diagnostic center" subtitle="Memory panorama, OOM, IO, network and scheduling diagnoses, run on any host as a job; every report is kept." />
       <ErrorBanner error={catalog.error} title="Could not load the diagnoses" />
       {catalog.loading && !catalog.data && <Loading what="diagnoses" />}
-      <Panel title="Choose a diagnosis">
-        <div className="stack">
-          {[...byCategory].map(([cat, list]) => (
-            <div key={cat}>
-              <div className="nav-section" style={{ paddingLeft: 0 }}>
-                {CATEGORY_TITLES[cat] ?? cat}
+      {catalog.data && (
+        <Panel title="Choose a diagnosis">
+          <div className="stack">
+            {[...byCategory].map(([cat, list]) => (
+              <div key={cat}>
+                <div className="nav-section" style={{ paddingLeft: 0 }}>
+                  {CATEGORY_TITLES[cat] ?? cat}
+                </div>
+                <div className="diag-cards">
+                  {list.map((d) => (
+                    <button key={d.id} type="button" className={`diag-card ${d.id === chosen?.id ? 'on' : ''}`} onClick={() => pick(d)} data-testid={`diag-${d.id}`}>
+                      <strong>{d.title}</strong>
+                      <span className="mono small">{d.id}</span>
+                      <span className="muted">{d.description}</span>
+                    </button>
+                  ))}
+                </div>
               </div>
-              <div className="diag-cards">
-                {list.map((d) => (
-                  <button key={d.id} type="button" className={`diag-card ${d.id === chosen?.id ? 'on' : ''}`} onClick={() => pick(d)} data-testid={`diag-${d.id}`}>
-                    <strong>{d.title}</strong>
-                    <span className="mono small">{d.id}</span>
-                    <span className="muted">{d.description}</span>
-                  </button>
-                ))}
-              </div>
-            </div>
-          ))}
-        </div>
-      </Panel>
+            ))}
+          </div>
+        </Panel>
+      )}
       {chosen && (
         <Panel title={`Run: ${chosen.title}`} className="form-panel">
           <form onSubmit={run} aria-label={`Run ${chosen.id}`}>

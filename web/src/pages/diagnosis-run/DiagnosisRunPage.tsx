@@ -53,7 +53,7 @@ export function DiagnosisRunPage() {
       <PageHeader
         title={j ? `Diagnosis ${String(j.params.diagnosis ?? '')} on ${j.selector ?? ''}` : 'Diagnosis'}
         crumbs={<Link to="/diagnose">Diagnostic center</Link>}
-        actions={j && <Link to={`/jobs/${encodeURIComponent(j.id)}`} className="btn btn-small btn-ghost">job details</Link>}
+        actions={j && <Link to={`/jobs/${encodeURIComponent(j.id)}`} className="btn btn-small">job details</Link>}
       />
       <ErrorBanner error={job.error} />
       {!j && job.loading && <Loading what="job" />}
