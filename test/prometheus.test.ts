@@ -71,8 +71,12 @@ test('VictoriaMetrics mode: samples are stored there and read back with PromQL t
   });
   const at = raw.timestamps[0]!;
   const step = 1000;
-  const series = (await api<Series[]>(vmServer, vmToken, 'GET', `/metrics/hosts/local/series?name=node_load1&from=${at - (at % step)}&to=${at - (at % step) + step}&step=${step}`)).body;
-  const got = series[0]!.points.find((p) => p[0] === at - (at % step))![1];
+  // VictoriaMetrics makes fresh rows searchable about a second after it has them: ask until it answers
+  const got = await until('the sample through osdeck', async () => {
+    const series = (await api<Series[]>(vmServer, vmToken, 'GET', `/metrics/hosts/local/series?name=node_load1&from=${at - (at % step)}&to=${at - (at % step) + step}&step=${step}`)).body;
+    const v = series[0]?.points.find((p) => p[0] === at - (at % step))?.[1];
+    return v === undefined || v === null ? null : { v };
+  }).then((x) => x.v);
   assert.equal(got, raw.values[0]);
   // counters come back as rates, as in the embedded store
   const idle = await until('a CPU idle rate', async () => {
