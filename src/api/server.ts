@@ -20,6 +20,7 @@ import { metricsRoutes, prometheusRoute } from './routes/metrics-routes';
 import { reportRoutes } from './routes/report-routes';
 import { alertRoutes } from './routes/alert-routes';
 import { diagnosisRoutes } from './routes/diagnosis-routes';
+import { tuneRoutes } from './routes/tune-routes';
 
 export const SESSION_COOKIE = 'osdeck_session';
 export const CSRF_HEADER = 'x-osdeck-csrf';
@@ -128,6 +129,7 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
     if (o.reports) reportRoutes(api, o.reports, o.jobs);
     if (o.alerts) alertRoutes(api, o.alerts);
     diagnosisRoutes(api, o.diagnoses);
+    tuneRoutes(api, o.tune);
   }, { prefix: '/api/v1' });
   if (o.metrics) prometheusRoute(app, o.metrics);
 

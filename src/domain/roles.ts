@@ -6,6 +6,8 @@ export const PERMISSIONS = [
   'host.read',
   'job.read',
   'diagnose.run',
+  'tune.check',
+  'tune.apply',
   'host.write',
   'host.exec',
   'job.cancel',
@@ -17,9 +19,10 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  // diagnose.run starts fixed, read-only probes; diagnoses that run what the user typed need host.exec
-  viewer: ['host.read', 'job.read', 'token.self', 'diagnose.run'],
-  operator: ['host.read', 'job.read', 'token.self', 'diagnose.run', 'host.write', 'host.exec', 'job.cancel', 'audit.read'],
+  // diagnose.run and tune.check start fixed, read-only probes; diagnoses that run what the user typed
+  // need host.exec, and changing hosts (tune.apply) is for operators
+  viewer: ['host.read', 'job.read', 'token.self', 'diagnose.run', 'tune.check'],
+  operator: ['host.read', 'job.read', 'token.self', 'diagnose.run', 'tune.check', 'tune.apply', 'host.write', 'host.exec', 'job.cancel', 'audit.read'],
   admin: PERMISSIONS,
 };
 

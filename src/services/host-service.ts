@@ -181,6 +181,33 @@ export class HostService {
     return this.transportFor(await this.row(name));
   }
 
+  /**
+   * A fresh login on another port (a new SSH port, before osdeck switches to it). The pooled
+   * connection is left alone; this one is closed afterwards.
+   */
+  async canLoginOnPort(name: string, port: number, signal?: AbortSignal): Promise<{ ok: boolean; error: string | null }> {
+    const row = await this.row(name);
+    if (row.transport !== 'ssh') return { ok: false, error: 'only SSH hosts have a port' };
+    const probeName = `${name}#port-${port}`;
+    try {
+      const r = await this.pool.transport({ ...this.sshConfig(row), name: probeName, port }).runScript('echo osdeck-login-ok', { timeoutMs: 20_000, signal });
+      return r.stdout.toString('utf8').includes('osdeck-login-ok') ? { ok: true, error: null } : { ok: false, error: `unexpected answer (exit ${r.exitCode})` };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    } finally {
+      this.pool.drop(probeName);
+    }
+  }
+
+  /** The host's sshd now listens elsewhere (osdeck moved it): connect there from now on. */
+  async setPort(actor: Actor, name: string, port: number): Promise<void> {
+    const row = await this.row(name);
+    if (row.transport !== 'ssh') throw badRequest("NOT_SSH", `${name} is not an SSH host`);
+    await this.repo.update(name, { port });
+    this.pool.drop(name);
+    await this.audit.record(actor, { action: 'host.port_changed', result: 'ok', host: name, target: `host:${name}`, detail: { from: row.port, to: port } });
+  }
+
   /** Records the outcome of talking to a host, so the fleet list shows reachability. */
   async noteSuccess(name: string): Promise<void> {
     await this.repo.update(name, { state: 'reachable', last_error: null, last_seen_at: iso(this.clock) });

@@ -28,6 +28,9 @@ import { ExecJob } from './exec-job';
 import { WorkloadJob } from './workload-job';
 import { DiagnoseJob } from './diagnose-job';
 import { DiagnosisService } from './diagnosis-service';
+import { TuneService } from './tune-service';
+import { TUNE_JOB_TYPES, TuneJob } from './tune-job';
+import { TuningRepository } from '../infra/db/tuning-repository';
 import { DiagnosisReportsRepository } from '../infra/db/diagnosis-reports-repository';
 import { probePreamble } from '../infra/probe-preamble';
 import { HostService } from './host-service';
@@ -53,6 +56,7 @@ export interface Osdeck {
   reports: ReportService | null;
   alerts: AlertService | null;
   diagnoses: DiagnosisService;
+  tune: TuneService;
   close(): Promise<void>;
 }
 
@@ -72,10 +76,12 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
   const jobsRepo = new JobsRepository(db);
   const jobs = new JobService(jobsRepo, queue, hosts, audit, clock);
   const diagnoses = new DiagnosisService(hosts, jobs, new DiagnosisReportsRepository(db), audit, clock, (spec) => probePreamble(spec, config.dataDir));
+  const tune = new TuneService(hosts, jobs, new TuningRepository(db), audit, clock);
   const handlers = new Map<string, JobHandler>([
     ['exec', new ExecJob(hosts, audit)],
     ['workload', new WorkloadJob(hosts, audit)],
     ['diagnose', new DiagnoseJob(diagnoses)],
+    ...TUNE_JOB_TYPES.map((type) => [type, new TuneJob(type, tune)] as const),
   ]);
   const runner = new JobRunner(jobsRepo, handlers, clock, instanceId, opts.log ?? quietLog);
   await hosts.ensureLocal();
@@ -90,7 +96,7 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
     alerts = new AlertService(new AlertsRepository(db), hosts, store, audit, clock);
   }
   return {
-    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics, reports, alerts, diagnoses,
+    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics, reports, alerts, diagnoses, tune,
     async close() {
       alerts?.stop();
       await metrics?.collector.stop();

@@ -1,11 +1,14 @@
 import { OsdeckError } from '../errors';
 import type { Diagnosis, DiagnosisParams, ParamSpec, ParamValue } from './diagnosis';
 
-function bad(d: Diagnosis, p: ParamSpec, why: string): OsdeckError {
+/** Anything with an id and a parameter schema: a diagnosis, a tuning rule. */
+export type ParamOwner = Pick<Diagnosis, 'id' | 'params'>;
+
+function bad(d: ParamOwner, p: ParamSpec, why: string): OsdeckError {
   return new OsdeckError('INVALID_PARAM', `${d.id}: parameter ${p.name} ${why}`, 400, { diagnosis: d.id, param: p.name });
 }
 
-function coerce(d: Diagnosis, p: ParamSpec, v: unknown): ParamValue {
+function coerce(d: ParamOwner, p: ParamSpec, v: unknown): ParamValue {
   switch (p.type) {
     case 'boolean':
       if (typeof v === 'boolean') return v;
@@ -31,8 +34,8 @@ function coerce(d: Diagnosis, p: ParamSpec, v: unknown): ParamValue {
   }
 }
 
-/** Checks and converts user input (strings from the CLI, JSON from the API) against the diagnosis' schema. */
-export function validateParams(d: Diagnosis, input: Record<string, unknown>): DiagnosisParams {
+/** Checks and converts user input (strings from the CLI, JSON from the API) against the owner's schema (a diagnosis or a tuning rule). */
+export function validateParams(d: ParamOwner, input: Record<string, unknown>): DiagnosisParams {
   const out: DiagnosisParams = {};
   const known = new Set(d.params.map((p) => p.name));
   for (const k of Object.keys(input)) {

@@ -183,6 +183,53 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('diagnosis_reports_created').on('diagnosis_reports').columns(['created_at']).execute();
       },
     },
+    '0004-tuning': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('tune_profiles')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('yaml', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('tune_results')
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('rule_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('current_text', 'text', (c) => c.notNull())
+          .addColumn('expected_text', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text')
+          .addColumn('fixable', 'integer', (c) => c.notNull())
+          .addColumn('profile', 'text')
+          .addColumn('job_id', 'text')
+          .addColumn('checked_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tune_results_pk', ['host', 'rule_id'])
+          .execute();
+        await db.schema
+          .createTable('tune_runs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('job_id', 'text')
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('profile', 'text')
+          .addColumn('rules_json', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('plan_json', 'text')
+          .addColumn('diff_text', 'text')
+          .addColumn('message', 'text')
+          .addColumn('reverts_run', 'text')
+          .addColumn('reverted_by', 'text')
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .execute();
+        await db.schema.createIndex('tune_runs_host').on('tune_runs').columns(['host', 'created_at']).execute();
+        await db.schema.createIndex('tune_runs_job').on('tune_runs').columns(['job_id']).execute();
+      },
+    },
   };
 }
 

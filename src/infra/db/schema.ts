@@ -146,7 +146,53 @@ export interface DiagnosisReportsTable {
   created_at: string;
 }
 
+/** An operator's tuning profile (YAML as written; validated on save). */
+export interface TuneProfilesTable {
+  name: string;
+  description: string;
+  yaml: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The latest check of one rule on one host: the compliance matrix. */
+export interface TuneResultsTable {
+  host: string;
+  rule_id: string;
+  status: string;
+  current_text: string;
+  expected_text: string;
+  detail: string | null;
+  fixable: number;
+  profile: string | null;
+  job_id: string | null;
+  checked_at: string;
+}
+
+/** One tuning action on one host; an apply keeps its plan (before and after of everything) so revert is exact. */
+export interface TuneRunsTable {
+  id: string;
+  job_id: string | null;
+  host: string;
+  action: string;
+  profile: string | null;
+  rules_json: string;
+  status: string;
+  plan_json: string | null;
+  diff_text: string | null;
+  message: string | null;
+  reverts_run: string | null;
+  reverted_by: string | null;
+  created_by: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
+  tune_profiles: TuneProfilesTable;
+  tune_results: TuneResultsTable;
+  tune_runs: TuneRunsTable;
   diagnosis_reports: DiagnosisReportsTable;
   alert_rules: AlertRulesTable;
   alert_events: AlertEventsTable;
