@@ -12,6 +12,7 @@ import { metricsCommands } from './commands/metrics-commands';
 import { reportCommands } from './commands/report-commands';
 import { alertCommands } from './commands/alert-commands';
 import { diagnoseCommands } from './commands/diagnose-commands';
+import { tuneCommands } from './commands/tune-commands';
 
 const program = new Command('osdeck')
   .description('Linux fleet operations over SSH: inventory, batch jobs, audit')
@@ -51,6 +52,7 @@ metricsCommands(program, client);
 reportCommands(program, client);
 alertCommands(program, client);
 diagnoseCommands(program, client);
+tuneCommands(program, client);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode);

@@ -189,14 +189,23 @@ export class HostService {
     const row = await this.row(name);
     if (row.transport !== 'ssh') return { ok: false, error: 'only SSH hosts have a port' };
     const probeName = `${name}#port-${port}`;
-    try {
-      const r = await this.pool.transport({ ...this.sshConfig(row), name: probeName, port }).runScript('echo osdeck-login-ok', { timeoutMs: 20_000, signal });
-      return r.stdout.toString('utf8').includes('osdeck-login-ok') ? { ok: true, error: null } : { ok: false, error: `unexpected answer (exit ${r.exitCode})` };
-    } catch (e) {
-      return { ok: false, error: (e as Error).message };
-    } finally {
-      this.pool.drop(probeName);
+    // sshd binds a new port a moment after its reload: a refused connection is retried for a while
+    const deadline = Date.now() + 15_000;
+    let error = 'no attempt made';
+    while (!signal?.aborted) {
+      try {
+        const r = await this.pool.transport({ ...this.sshConfig(row), name: probeName, port }).runScript('echo osdeck-login-ok', { timeoutMs: 20_000, signal });
+        return r.stdout.toString('utf8').includes('osdeck-login-ok') ? { ok: true, error: null } : { ok: false, error: `unexpected answer (exit ${r.exitCode})` };
+      } catch (e) {
+        error = (e as Error).message;
+        if (e instanceof HostError && (e.code === 'AUTH_FAILED' || e.code === 'HOST_KEY_MISMATCH')) break;
+      } finally {
+        this.pool.drop(probeName);
+      }
+      if (Date.now() >= deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
     }
+    return { ok: false, error };
   }
 
   /** The host's sshd now listens elsewhere (osdeck moved it): connect there from now on. */

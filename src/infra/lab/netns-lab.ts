@@ -2,7 +2,10 @@
 //
 // Each host is a netns `osdeck-lab-<i>` joined to the root namespace by a veth pair whose root
 // end sits on the bridge `osdeck-lab0` (198.18.0.1/15), and runs its own sshd (own host key,
-// own UTS namespace so `hostname` answers `lab-<i>`) listening only on its lab address.
+// own UTS namespace so `hostname` answers `lab-<i>`) listening only on its lab address. Each
+// host also has its own /etc: an overlay over the machine's, reset at every start, so tuning and
+// migration work on a host change that host only (its /etc/ssh/sshd_config is the config its
+// sshd runs). /proc/sys/net is per namespace too; kernel-wide sysctls are shared with the machine.
 // Nothing is routed out of 198.18.0.0/15: the root namespace does not forward, and we never
 // touch ip_forward or iptables.
 //
@@ -266,6 +269,9 @@ interface LabPaths {
 }
 
 interface HostPaths {
+  /** the host's own /etc: overlay layers over the machine's */
+  etcUpper: string;
+  etcWork: string;
   hostDir: string;
   hostKeyPath: string;
   configPath: string;
@@ -306,6 +312,8 @@ function hostPaths(paths: LabPaths, hostName: string): HostPaths {
     configPath: path.join(hostDir, 'sshd_config'),
     pidPath: path.join(hostDir, 'sshd.pid'),
     logPath: path.join(hostDir, 'sshd.log'),
+    etcUpper: path.join(hostDir, 'etc-upper'),
+    etcWork: path.join(hostDir, 'etc-work'),
   };
 }
 
@@ -617,7 +625,8 @@ async function configureHostNetwork(tools: LabTools, host: LabHost): Promise<voi
 function renderSshdConfig(host: LabHost, files: HostPaths, paths: LabPaths): string {
   return [
     '# Written by osdeck lab; rewritten on every start.',
-    `ListenAddress ${host.address}:${host.port}`,
+    `ListenAddress ${host.address}`,
+    `Port ${host.port}`,
     `HostKey "${files.hostKeyPath}"`,
     `PidFile "${files.pidPath}"`,
     `AuthorizedKeysFile "${paths.authorizedKeysPath}"`,
@@ -720,12 +729,20 @@ async function startSshd(tools: LabTools, host: LabHost, files: HostPaths): Prom
   // host's private mount namespace. Otherwise every remote command pays for it.
   const bashrc = path.join(path.dirname(path.dirname(files.hostDir)), 'root-bashrc');
   await fs.writeFile(bashrc, '# osdeck lab host: no per-user shell setup\n', { mode: 0o644 });
+  // a fresh /etc on every start: the overlay's upper layer holds only what this host changed.
+  // `ip netns exec` mounts a fresh /sys without the cgroup hierarchies; the machine's are mounted
+  // again there (same controllers, so the same hierarchies) so a lab host sees its cgroups.
+  await fs.rm(files.etcUpper, { recursive: true, force: true });
+  await fs.rm(files.etcWork, { recursive: true, force: true });
+  await fs.mkdir(files.etcUpper, { mode: 0o755 });
+  await fs.mkdir(files.etcWork, { mode: 0o700 });
   try {
     await runCommand(tools.ip, [
       'netns', 'exec', host.netns,
       tools.unshare, '--uts', '--mount', '--propagation', 'private',
-      tools.sh, '-c', '"$1" "$2" && { [ ! -e /root/.bashrc ] || "$7" --bind "$6" /root/.bashrc; } && exec "$3" -f "$4" -E "$5"',
-      'osdeck-lab-sshd', tools.hostname, host.hostname, tools.sshd, files.configPath, files.logPath, bashrc, tools.mount,
+      tools.sh, '-c',
+      '"$1" "$2" && { [ ! -e /root/.bashrc ] || "$7" --bind "$6" /root/.bashrc; } && "$7" -t overlay osdeck-lab-etc -o "lowerdir=/etc,upperdir=$8,workdir=$9" /etc && ln -sfn "$4" /etc/ssh/sshd_config && { [ -z "\${10}" ] || { "$7" -t tmpfs -o mode=755 osdeck-lab-cgroup /sys/fs/cgroup && printf "%s\\n" "\${10}" | while read -r t o p; do mkdir -p "$p" && "$7" -t "$t" -o "$o" "$t" "$p" || exit 1; done; }; } && exec "$3" -f "$4" -E "$5"',
+      'osdeck-lab-sshd', tools.hostname, host.hostname, tools.sshd, files.configPath, files.logPath, bashrc, tools.mount, files.etcUpper, files.etcWork, await cgroupMounts(),
     ]);
   } catch (error) {
     // sshd logs its reason (bad key, bad config) to -E; the wrapper command line is noise.
@@ -733,6 +750,17 @@ async function startSshd(tools: LabTools, host: LabHost, files: HostPaths): Prom
     const stderr = error instanceof CommandFailure ? error.stderr : '';
     throw new Error(`sshd did not start: ${log || stderr || describe(error)}`, { cause: error });
   }
+}
+
+/** The machine's cgroup mounts as "fstype options mountpoint" lines. */
+async function cgroupMounts(): Promise<string> {
+  const text = await fs.readFile('/proc/self/mounts', 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter((f) => (f[2] === 'cgroup' || f[2] === 'cgroup2') && /^\/sys\/fs\/cgroup(\/[A-Za-z0-9_,.=-]+)?$/.test(f[1] ?? '') && /^[A-Za-z0-9_,.=-]+$/.test(f[3] ?? ''))
+    .map((f) => `${f[2]} ${f[3]} ${f[1]}`)
+    .join('\n');
 }
 
 async function ensureHostKey(tools: LabTools, host: LabHost, files: HostPaths): Promise<void> {
