@@ -78,7 +78,7 @@ done
 
 run_cmd() {
   case "$1" in
-    sshd-T)
+    sshd-config)
       s=$(command -v sshd 2>/dev/null); [ -n "$s" ] || s=/usr/sbin/sshd
       "$s" -T 2>&1 ;;
     locale-a) locale -a 2>/dev/null ;;

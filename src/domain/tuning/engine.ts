@@ -113,7 +113,7 @@ function globMatches(pattern: string, path: string): boolean {
 }
 
 /** Commands whose output depends on files under a prefix: a plan that edits those files stops trusting them. */
-const COMMAND_INPUTS: Record<string, string> = { 'sshd-T': '/etc/ssh/' };
+const COMMAND_INPUTS: Record<string, string> = { 'sshd-config': '/etc/ssh/' };
 
 const isActive = (s: { active: string } | undefined) => s?.active === 'active';
 const isEnabled = (s: { enabled: string } | undefined) => s?.enabled === 'enabled';

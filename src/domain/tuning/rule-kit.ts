@@ -98,7 +98,7 @@ export interface SshdRuleSpec {
   accepts?(effective: string, wanted: string): boolean;
 }
 
-export const SSHD_READS = { files: [SSHD_CONFIG], globs: [SSHD_DROPINS], commands: ['sshd-T'] };
+export const SSHD_READS = { files: [SSHD_CONFIG], globs: [SSHD_DROPINS], commands: ['sshd-config'] };
 
 export function sshdRule(spec: SshdRuleSpec): TuneRule {
   const accepts = spec.accepts ?? ((e: string, w: string) => e.toLowerCase() === w.toLowerCase());

@@ -62,7 +62,7 @@ export function sshdFromFiles(f: TuneFacts): Map<string, string[]> {
 
 /** `sshd -T` output (lowercase keyword, value) when it ran; null otherwise. */
 function sshdT(f: TuneFacts): Map<string, string[]> | null {
-  const c = f.commands.get('sshd-T');
+  const c = f.commands.get('sshd-config');
   if (!c || c.exit !== 0) return null;
   const out = new Map<string, string[]>();
   for (const line of c.out.split('\n')) {
