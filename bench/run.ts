@@ -3,8 +3,9 @@ import { execBenchmark } from './exec-bench';
 import { metricsBenchmark } from './metrics-bench';
 import { panoramaBenchmark } from './panorama-bench';
 import { tsdbBenchmark } from './tsdb-bench';
+import { tuneBenchmark } from './tune-bench';
 
-const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = { exec: execBenchmark, metrics: metricsBenchmark, panorama: panoramaBenchmark, tsdb: tsdbBenchmark };
+const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = { exec: execBenchmark, metrics: metricsBenchmark, panorama: panoramaBenchmark, tsdb: tsdbBenchmark, tune: tuneBenchmark };
 
 const [name, ...rest] = process.argv.slice(2);
 const chosen = name ? [name] : Object.keys(BENCHMARKS);

@@ -402,3 +402,99 @@ export interface DiagnosisReportSummary {
 export interface DiagnosisReport extends DiagnosisReportSummary {
   report: Report;
 }
+
+/* ---------- tuning (src/api/routes/tune-routes.ts) ---------- */
+
+/** GET /tune/rules: one baseline check, why it matters and how it is fixed. */
+export interface TuneRule {
+  id: string;
+  title: string;
+  category: string;
+  rationale: string;
+  /** low, medium or high */
+  risk: string;
+  /** OS families the rule applies to (el, debian); elsewhere it is n/a */
+  families: string[];
+  params: DiagnosisParam[];
+  remediation: string;
+  /** false: osdeck only reports it, a person fixes it ("manual") */
+  automaticFix: boolean;
+  needsReboot: boolean;
+}
+
+/** GET /tune/profiles: a named set of rules; built-in ones have no YAML. */
+export interface TuneProfile {
+  name: string;
+  description: string;
+  extends: string | null;
+  builtIn: boolean;
+  rules: Array<{ rule: string; params: Record<string, unknown> }>;
+  yaml: string | null;
+}
+
+/** What to check or fix: a profile (default baseline) or named rules, with per-rule parameters. */
+export interface TuneRequest {
+  selector: string;
+  profile?: string;
+  rules?: string[];
+  params?: Record<string, Record<string, string | number | boolean>>;
+  forks?: number;
+}
+
+export interface TuneApplyRequest extends TuneRequest {
+  /** show the exact diff and change nothing */
+  dryRun?: boolean;
+}
+
+/** The latest applied run on each host of `selector`, or one run by id. */
+export interface TuneRevertRequest {
+  selector?: string;
+  runId?: string;
+}
+
+export type TuneStatus = 'pass' | 'fail' | 'n/a' | 'error';
+
+/** One rule's latest result on one host. */
+export interface TuneCell {
+  status: TuneStatus | string;
+  current: string;
+  expected: string;
+  detail: string | null;
+  /** a failing rule osdeck can fix; false: manual */
+  fixable: boolean;
+  checkedAt: string;
+}
+
+/** GET /tune/matrix: every checked rule (columns) on every host (rows). */
+export interface TuneMatrix {
+  rules: Array<{ id: string; title: string; category: string }>;
+  hosts: Array<{ host: string; results: Record<string, TuneCell> }>;
+}
+
+export type TuneRunAction = 'dry-run' | 'apply' | 'revert';
+
+/** GET /tune/runs: one host's dry run, apply or revert, newest first. */
+export interface TuneRun {
+  id: string;
+  jobId: string | null;
+  host: string;
+  action: TuneRunAction | string;
+  profile: string | null;
+  rules: string[];
+  /** planned, nothing, applying, applied, failed, rolled-back */
+  status: string;
+  message: string | null;
+  /** on a revert: the run it put back */
+  revertsRun: string | null;
+  /** on an apply: the revert run that undid it */
+  revertedBy: string | null;
+  createdBy: string;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** GET /tune/runs/:id: the run with its plan and the diff (unified diff plus "~ key: old → new" lines). */
+export interface TuneRunDetail extends TuneRun {
+  plan: unknown;
+  diff: string | null;
+}

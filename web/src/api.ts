@@ -23,6 +23,14 @@ import type {
   Role,
   SeriesQuery,
   ServerStatus,
+  TuneApplyRequest,
+  TuneMatrix,
+  TuneProfile,
+  TuneRequest,
+  TuneRevertRequest,
+  TuneRule,
+  TuneRun,
+  TuneRunDetail,
 } from './api-types';
 
 /** An API failure, carrying the server's problem+json `code` and `detail`. */
@@ -149,6 +157,7 @@ async function postForBlob(path: string, body: unknown): Promise<{ blob: Blob; f
 export const get = <T>(path: string, opts?: { signal?: AbortSignal }) => request<T>('GET', path, undefined, opts);
 export const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {});
 export const del = <T>(path: string) => request<T>('DELETE', path);
+export const put = <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {});
 
 const enc = encodeURIComponent;
 
@@ -217,6 +226,21 @@ export const api = {
   compare: (r: CompareRequest) => post<CompareReport>('/reports/compare', { ...r, format: 'json' }),
   /** The same comparison as a self-contained HTML page or an XLSX workbook. */
   compareDocument: (r: CompareRequest, format: 'html' | 'xlsx') => postForBlob('/reports/compare', { ...r, format }),
+
+  tuneRules: () => get<TuneRule[]>('/tune/rules'),
+  tuneProfiles: () => get<TuneProfile[]>('/tune/profiles'),
+  /** Saves a new operator profile from YAML (the server checks it completely: YAML, rules, parameters, what it extends). */
+  saveTuneProfile: (yaml: string) => post<TuneProfile>('/tune/profiles', { yaml }),
+  updateTuneProfile: (name: string, yaml: string) => put<TuneProfile>(`/tune/profiles/${enc(name)}`, { yaml }),
+  deleteTuneProfile: (name: string) => del<void>(`/tune/profiles/${enc(name)}`),
+  /** Read-only: a tune-check job. */
+  tuneCheck: (r: TuneRequest) => post<Job>('/tune/check', r),
+  /** A tune-apply job; with dryRun it only plans (and records) the diff. */
+  tuneApply: (r: TuneApplyRequest) => post<Job>('/tune/apply', r),
+  tuneRevert: (r: TuneRevertRequest) => post<Job>('/tune/revert', r),
+  tuneMatrix: (selector?: string) => get<TuneMatrix>(`/tune/matrix${query({ selector })}`),
+  tuneRuns: (f: { host?: string; job?: string; limit?: number }) => get<TuneRun[]>(`/tune/runs${query(f)}`),
+  tuneRun: (id: string) => get<TuneRunDetail>(`/tune/runs/${enc(id)}`),
 };
 
 export function errorText(err: unknown): string {

@@ -13,12 +13,14 @@ import { AuditPage } from './pages/audit/AuditPage';
 import { FleetPage } from './pages/fleet/FleetPage';
 import { HostPage } from './pages/host/HostPage';
 import { HostMetricsPage } from './pages/host-metrics/HostMetricsPage';
+import { HostTuningPage } from './pages/host-tuning/HostTuningPage';
 import { JobPage } from './pages/job/JobPage';
 import { JobsPage } from './pages/jobs/JobsPage';
 import { LoginPage } from './pages/login/LoginPage';
 import { MonitoringPage } from './pages/monitoring/MonitoringPage';
 import { NotFoundPage } from './pages/not-found/NotFoundPage';
 import { SetupPage } from './pages/setup/SetupPage';
+import { TuningPage } from './pages/tuning/TuningPage';
 import { SessionProvider } from './session';
 import './styles.css';
 
@@ -48,6 +50,7 @@ function App() {
             <Route path="/hosts/new" element={<AddHostPage />} />
             <Route path="/hosts/:name" element={<HostPage />} />
             <Route path="/hosts/:name/metrics" element={<HostMetricsPage />} />
+            <Route path="/hosts/:name/tuning" element={<HostTuningPage />} />
             <Route path="/monitoring" element={<MonitoringPage />} />
             <Route path="/jobs" element={<JobsPage />} />
             <Route path="/jobs/:id" element={<JobPage />} />
@@ -55,6 +58,7 @@ function App() {
             <Route path="/diagnose" element={<DiagnosePage />} />
             <Route path="/diagnose/jobs/:id" element={<DiagnosisRunPage />} />
             <Route path="/diagnose/reports/:id" element={<DiagnosisReportPage />} />
+            <Route path="/tuning" element={<TuningPage />} />
             <Route path="/reports/compare" element={<ComparePage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="*" element={<NotFoundPage />} />

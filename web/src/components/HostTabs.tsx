@@ -1,6 +1,6 @@
 import { NavLink } from 'react-router';
 
-/** The tabs of one host: its page (facts, commands, activity) and its metrics dashboard. */
+/** The tabs of one host: its page (facts, commands, activity), its metrics dashboard, diagnoses and tuning. */
 export function HostTabs({ host }: { host: string }) {
   const base = `/hosts/${encodeURIComponent(host)}`;
   const cls = ({ isActive }: { isActive: boolean }) => (isActive ? 'tab active' : 'tab');
@@ -14,6 +14,9 @@ export function HostTabs({ host }: { host: string }) {
       </NavLink>
       <NavLink to={`/diagnose?host=${encodeURIComponent(host)}`} className={cls}>
         Diagnose
+      </NavLink>
+      <NavLink to={`${base}/tuning`} className={cls}>
+        Tuning
       </NavLink>
     </nav>
   );
