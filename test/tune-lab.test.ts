@@ -145,7 +145,6 @@ test('check → dry run → apply → check passes → revert is byte-identical 
   assert.notDeepEqual(mid, before);
   assert.equal(mid['/proc/sys/net/ipv4/tcp_tw_reuse'], '1');
   assert.match(hostSh(1, 'sshd -T'), /^usedns no$/m, 'sshd runs the new configuration');
-  assert.equal(hostSh(1, 'cat /proc/sys/net/ipv4/tcp_fin_timeout').trim().length > 0, true);
 
   const recheck = await cli(['tune', 'check', 'lab-1', '--profile', 'lab-test', '--json']);
   assert.equal(recheck.code, 0, recheck.stderr);

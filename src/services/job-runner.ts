@@ -64,8 +64,9 @@ export class JobRunner {
             exit_code: outcome.exitCode ?? null,
             stdout: outcome.stdout ?? null,
             stderr: outcome.stderr ?? null,
-            stdout_bytes: outcome.stdoutBytes ?? 0,
-            stderr_bytes: outcome.stderrBytes ?? 0,
+            // handlers that build their output (summaries, diffs) leave the sizes to us
+            stdout_bytes: outcome.stdoutBytes ?? Buffer.byteLength(outcome.stdout ?? ''),
+            stderr_bytes: outcome.stderrBytes ?? Buffer.byteLength(outcome.stderr ?? ''),
             truncated: outcome.truncated ? 1 : 0,
             error_code: outcome.errorCode ?? null,
             error: outcome.error ?? null,

@@ -14,10 +14,6 @@ export class TuneJob implements JobHandler {
     return Number((params as unknown as TuneJobParams).forks) || 20;
   }
   runStep(job: JobRow, params: Record<string, unknown>, host: string, signal: AbortSignal): Promise<StepOutcome> {
-    return this.tune.runOnHost(job, params as unknown as TuneJobParams, host, signal).then((o) => ({
-      ...o,
-      stdoutBytes: o.stdoutBytes ?? Buffer.byteLength(o.stdout ?? ''),
-      stderrBytes: o.stderrBytes ?? Buffer.byteLength(o.stderr ?? ''),
-    }));
+    return this.tune.runOnHost(job, params as unknown as TuneJobParams, host, signal);
   }
 }

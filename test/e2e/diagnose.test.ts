@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { SHOTS, buildWeb, launchChromium } from '../support/browser';
+import { SHOTS, buildWeb, launchChromium, logInPage } from '../support/browser';
 import { type RunningServer, api, bootstrap, startServer } from '../support/server-harness';
 
 let server: RunningServer;
@@ -29,17 +29,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function logIn(user: string, password: string): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL: server.url, viewport: { width: 1400, height: 1000 } });
-  const p = await ctx.newPage();
-  p.setDefaultTimeout(60_000);
-  p.on('pageerror', (e) => pageErrors.push(`${p.url()}: ${e.message}`));
-  await p.goto('/login');
-  await p.fill('form[aria-label="Login"] input[name=user]', user);
-  await p.fill('form[aria-label="Login"] input[name=password]', password);
-  await p.click('form[aria-label="Login"] button[type=submit]');
-  await p.waitForURL('**/hosts');
-  return p;
+function logIn(user: string, password: string): Promise<Page> {
+  return logInPage(browser, server.url, user, password, pageErrors);
 }
 
 test('run the memory panorama from the console and read its report', async () => {

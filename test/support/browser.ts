@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type Page, chromium } from 'playwright-core';
 import { ROOT } from './server-harness';
 
 /** Debian's Chromium (never a downloaded one); OSDECK_CHROMIUM overrides the path. */
@@ -28,4 +28,18 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A fresh browser context logged in as `user` (lands on /hosts); page errors are pushed to `errors`. */
+export async function logInPage(browser: Browser, baseURL: string, user: string, password: string, errors: string[]): Promise<Page> {
+  const ctx = await browser.newContext({ baseURL, viewport: { width: 1400, height: 1000 } });
+  const p = await ctx.newPage();
+  p.setDefaultTimeout(60_000);
+  p.on('pageerror', (e) => errors.push(`${p.url()}: ${e.message}`));
+  await p.goto('/login');
+  await p.fill('form[aria-label="Login"] input[name=user]', user);
+  await p.fill('form[aria-label="Login"] input[name=password]', password);
+  await p.click('form[aria-label="Login"] button[type=submit]');
+  await p.waitForURL('**/hosts');
+  return p;
 }

@@ -156,8 +156,8 @@ export function tuneCommands(program: Command, client: () => ApiClient): void {
     const body = { selector, ...selection(opts) };
     if (!opts.dryRun && !opts.yes) {
       if (!process.stdin.isTTY || opts.json) throw new CliError('CONFIRM', 'tune apply changes hosts: add --yes, or look first with --dry-run');
-      await runJob(api, '/tune/apply', { ...body, dryRun: true }, { ...opts, wait: true });
-      process.exitCode = 0;
+      const dry = await runJob(api, '/tune/apply', { ...body, dryRun: true }, { ...opts, wait: true });
+      if (dry.steps.some((s) => s.status !== 'ok')) return console.error('\nthe dry run failed on some hosts (above); nothing applied');
       if (!(await confirm('\napply these changes? [y/N] '))) return console.error('nothing applied');
     }
     const { job, steps } = await runJob(api, '/tune/apply', { ...body, dryRun: !!opts.dryRun }, opts);

@@ -198,7 +198,7 @@ export function planFixes(sels: RuleSelection[], f: TuneFacts, ctx: TuneContext)
       continue;
     }
     // changes are applied to a scratch copy first, so a refusal half-way leaves the view untouched
-    const snapshot: { view: TuneFacts; files: Map<string, FileOp>; values: Map<string, ValueOp>; modes: Map<string, ModeOp>; services: Map<string, ServiceOp>; sshdTouched: boolean } = { view: cloneFacts(view), files: new Map([...files].map(([k, v]) => [k, structuredCloneOp(v)])), values: new Map(values), modes: new Map(modes), services: new Map(services), sshdTouched };
+    const snapshot: { view: TuneFacts; files: Map<string, FileOp>; values: Map<string, ValueOp>; modes: Map<string, ModeOp>; services: Map<string, ServiceOp>; sshdTouched: boolean } = { view: cloneFacts(view), files: new Map([...files].map(([k, v]) => [k, cloneOp(v)])), values: new Map(values), modes: new Map(modes), services: new Map(services), sshdTouched };
     try {
       const changes = sel.rule.fix(view, sel.params as DiagnosisParams, ctx);
       const words = changes.map(applyChange);
@@ -254,7 +254,7 @@ export function planFixes(sels: RuleSelection[], f: TuneFacts, ctx: TuneContext)
   };
 }
 
-function structuredCloneOp(op: FileOp): FileOp {
+function cloneOp(op: FileOp): FileOp {
   return { path: op.path, names: [...op.names], before: { ...op.before }, after: { ...op.after } };
 }
 

@@ -120,7 +120,7 @@ export function resolveProfile(name: string, lookup: (name: string) => Profile |
       params.set(entry.rule, { ...(params.get(entry.rule) ?? {}), ...entry.params });
     }
   }
-  return selectRules(order, Object.fromEntries([...params].map(([k, v]) => [k, { ...v, ...(overrides[k] ?? {}) }])), overrides);
+  return selectRules(order, Object.fromEntries(params), overrides);
 }
 
 /** Rules named directly (--rule), with parameters. */

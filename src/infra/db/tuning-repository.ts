@@ -29,9 +29,10 @@ export class TuningRepository {
       if (rows.length) await tx.insertInto('tune_results').values(rows).execute();
     });
   };
-  results = (hosts?: string[]) => {
+  results = async (hosts?: string[]): Promise<TuneResultRow[]> => {
+    if (hosts && !hosts.length) return [];
     let q = this.k.selectFrom('tune_results').selectAll();
-    if (hosts) q = q.where('host', 'in', hosts.length ? hosts : ['\u0000']);
+    if (hosts) q = q.where('host', 'in', hosts);
     return q.orderBy('host').orderBy('rule_id').execute();
   };
   deleteResultsOf = async (host: string) => {

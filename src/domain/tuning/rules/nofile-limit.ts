@@ -6,8 +6,9 @@ const OURS = '/etc/security/limits.d/90-osdeck-nofile.conf';
 
 /** pam_limits: limits.conf, then limits.d/*.conf in name order; a later line for the same domain wins. */
 function nofile(f: TuneFacts, domain: string): { soft: number | null; hard: number | null; where: string[] } {
-  const files = [CONF, ...new Set([...(f.globs.get(DIR_GLOB) ?? []), ...(f.files.get(OURS)?.exists ? [OURS] : [])])].filter((p, i) => i === 0 || p !== CONF);
-  const ordered = [files[0]!, ...files.slice(1).sort()];
+  const dropins = new Set(f.globs.get(DIR_GLOB) ?? []);
+  if (f.files.get(OURS)?.exists) dropins.add(OURS);
+  const ordered = [CONF, ...[...dropins].sort()];
   let soft: number | null = null;
   let hard: number | null = null;
   const where: string[] = [];

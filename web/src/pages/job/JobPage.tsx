@@ -12,6 +12,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { DASH, ago, between, bytes, dateTime, duration, shortId } from '../../format';
 import { jobCommand } from '../../job-command';
 import { useSession } from '../../session';
+import { useToggleSet } from '../../use-toggle-set';
 import { StepOutput } from './StepOutput';
 import { useJobStream } from './use-job-stream';
 
@@ -36,7 +37,8 @@ export function JobPage() {
   const { id = '' } = useParams();
   const { can } = useSession();
   const { job, steps, error, state, setJob } = useJobStream(id);
-  const [toggled, setToggled] = useState<Set<string>>(new Set());
+  // a single-host job shows its output at once; with many hosts each row opens on demand
+  const { isOpen, toggle, setAll } = useToggleSet(steps.length === 1);
   const [problemsOnly, setProblemsOnly] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [cancelError, setCancelError] = useState<unknown>(undefined);
@@ -57,16 +59,6 @@ export function JobPage() {
     );
   }
 
-  // a single-host job shows its output at once; with many hosts each row opens on demand
-  const defaultOpen = steps.length === 1;
-  const isOpen = (host: string) => defaultOpen !== toggled.has(host);
-  const toggle = (host: string) =>
-    setToggled((t) => {
-      const n = new Set(t);
-      if (n.has(host)) n.delete(host);
-      else n.add(host);
-      return n;
-    });
   const rows = problemsOnly ? steps.filter((s) => s.status !== 'ok') : steps;
   const p = jobProgress(job);
 
@@ -185,10 +177,10 @@ export function JobPage() {
             <label className="check">
               <input type="checkbox" checked={problemsOnly} onChange={(e) => setProblemsOnly(e.target.checked)} /> only problems
             </label>
-            <button type="button" className="btn btn-small" onClick={() => setToggled(defaultOpen ? new Set() : new Set(steps.map((s) => s.host)))}>
+            <button type="button" className="btn btn-small" onClick={() => setAll(true, steps.map((s) => s.host))}>
               Expand all
             </button>
-            <button type="button" className="btn btn-small" onClick={() => setToggled(defaultOpen ? new Set(steps.map((s) => s.host)) : new Set())}>
+            <button type="button" className="btn btn-small" onClick={() => setAll(false, steps.map((s) => s.host))}>
               Collapse all
             </button>
           </>

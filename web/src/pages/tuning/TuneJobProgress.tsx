@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import { JOB_FINAL, type Step } from '../../api-types';
 import { type Column, DataTable } from '../../components/DataTable';
@@ -8,6 +8,7 @@ import { Loading, Panel } from '../../components/PageHeader';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { duration } from '../../format';
+import { useToggleSet } from '../../use-toggle-set';
 import { useJobStream } from '../job/use-job-stream';
 import { DiffView, tuneJobAction } from './tune-ui';
 
@@ -36,7 +37,6 @@ function summary(s: Step): string {
  */
 export function TuneJobProgress({ id, onDone, onClose }: { id: string; onDone: () => void; onClose?: () => void }) {
   const { job, steps, error } = useJobStream(id);
-  const [toggled, setToggled] = useState<Set<string>>(new Set());
   const notified = useRef<string | null>(null);
   const onDoneRef = useRef(onDone);
   onDoneRef.current = onDone;
@@ -49,15 +49,7 @@ export function TuneJobProgress({ id, onDone, onClose }: { id: string; onDone: (
     }
   }, [final, id]);
 
-  const defaultOpen = steps.length === 1;
-  const isOpen = (host: string) => defaultOpen !== toggled.has(host);
-  const toggle = (host: string) =>
-    setToggled((t) => {
-      const n = new Set(t);
-      if (n.has(host)) n.delete(host);
-      else n.add(host);
-      return n;
-    });
+  const { isOpen, toggle } = useToggleSet(steps.length === 1);
 
   const columns: Column<Step>[] = [
     { key: 'host', header: 'Host', render: (s) => <Link to={`/hosts/${encodeURIComponent(s.host)}/tuning`} className="strong">{s.host}</Link> },
