@@ -21,3 +21,4 @@ await build({
 });
 // probes/helpers/*.c ship as source too: the server compiles them on first use (src/infra/probe-helpers.ts)
 cpSync('src/probes', 'dist/probes', { recursive: true });
+cpSync('src/migration-paths', 'dist/migration-paths', { recursive: true });

@@ -21,6 +21,7 @@ import { reportRoutes } from './routes/report-routes';
 import { alertRoutes } from './routes/alert-routes';
 import { diagnosisRoutes } from './routes/diagnosis-routes';
 import { tuneRoutes } from './routes/tune-routes';
+import { migrateRoutes } from './routes/migrate-routes';
 
 export const SESSION_COOKIE = 'osdeck_session';
 export const CSRF_HEADER = 'x-osdeck-csrf';
@@ -130,6 +131,7 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
     if (o.alerts) alertRoutes(api, o.alerts);
     diagnosisRoutes(api, o.diagnoses);
     tuneRoutes(api, o.tune);
+    migrateRoutes(api, o.migration, o.reports);
   }, { prefix: '/api/v1' });
   if (o.metrics) prometheusRoute(app, o.metrics);
 

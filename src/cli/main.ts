@@ -13,6 +13,7 @@ import { reportCommands } from './commands/report-commands';
 import { alertCommands } from './commands/alert-commands';
 import { diagnoseCommands } from './commands/diagnose-commands';
 import { tuneCommands } from './commands/tune-commands';
+import { migrateCommands } from './commands/migrate-commands';
 
 const program = new Command('osdeck')
   .description('Linux fleet operations over SSH: inventory, batch jobs, audit')
@@ -53,6 +54,7 @@ reportCommands(program, client);
 alertCommands(program, client);
 diagnoseCommands(program, client);
 tuneCommands(program, client);
+migrateCommands(program, client);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode);

@@ -8,6 +8,8 @@ export const PERMISSIONS = [
   'diagnose.run',
   'tune.check',
   'tune.apply',
+  'migrate.assess',
+  'migrate.run',
   'host.write',
   'host.exec',
   'job.cancel',
@@ -20,9 +22,10 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   // diagnose.run and tune.check start fixed, read-only probes; diagnoses that run what the user typed
-  // need host.exec, and changing hosts (tune.apply) is for operators
+  // need host.exec, and changing hosts (tune.apply) is for operators. A migration assessment reads
+  // the hosts but also loads repository metadata on them, so it is for operators too.
   viewer: ['host.read', 'job.read', 'token.self', 'diagnose.run', 'tune.check'],
-  operator: ['host.read', 'job.read', 'token.self', 'diagnose.run', 'tune.check', 'tune.apply', 'host.write', 'host.exec', 'job.cancel', 'audit.read'],
+  operator: ['host.read', 'job.read', 'token.self', 'diagnose.run', 'tune.check', 'tune.apply', 'migrate.assess', 'migrate.run', 'host.write', 'host.exec', 'job.cancel', 'audit.read'],
   admin: PERMISSIONS,
 };
 

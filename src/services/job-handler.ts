@@ -21,6 +21,12 @@ export interface JobHandler {
   readonly type: string;
   /** Hosts this job works on at once, from its params. */
   forks(params: Record<string, unknown>): number;
+  /**
+   * True when a step can safely run again after osdeck stopped in the middle of it (it picks up
+   * the host's own state, like a migration agent's). Other steps cut off by a restart are marked
+   * interrupted, never re-run.
+   */
+  readonly resumable?: boolean;
   runStep(job: JobRow, params: Record<string, unknown>, host: string, signal: AbortSignal): Promise<StepOutcome>;
 }
 

@@ -34,7 +34,8 @@ export class JobRunner {
       await this.repo.update(jobId, { status: 'failed', error: `no handler for job type '${job.type}'`, finished_at: iso(this.clock), owner: null });
       return;
     }
-    await this.repo.interruptRunningSteps(jobId, iso(this.clock), 'the runner stopped while this step was running; its outcome is unknown');
+    if (handler.resumable) await this.repo.requeueRunningSteps(jobId);
+    else await this.repo.interruptRunningSteps(jobId, iso(this.clock), 'the runner stopped while this step was running; its outcome is unknown');
     const params = JSON.parse(job.params_json) as Record<string, unknown>;
     const cancel = new AbortController();
     const signal = AbortSignal.any([cancel.signal, shutdown]);
@@ -56,6 +57,8 @@ export class JobRunner {
           } catch (e) {
             outcome = { status: 'failed', errorCode: 'INTERNAL', error: (e as Error).message, durationMs: 0 };
           }
+          // a resumable step cut off by shutdown stays 'running': the next start runs it again
+          if (shutdown.aborted && handler.resumable && !cancel.signal.aborted) continue;
           if (shutdown.aborted && outcome.status === 'cancelled') {
             outcome = { ...outcome, status: 'interrupted', errorCode: 'INTERRUPTED', error: 'osdeck shut down while this step was running' };
           }

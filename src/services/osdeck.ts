@@ -31,6 +31,9 @@ import { DiagnosisService } from './diagnosis-service';
 import { TuneService } from './tune-service';
 import { TUNE_JOB_TYPES, TuneJob } from './tune-job';
 import { TuningRepository } from '../infra/db/tuning-repository';
+import { MigrationRepository } from '../infra/db/migration-repository';
+import { MigrationService } from './migration-service';
+import { MIGRATE_JOB_TYPES, MigrateJob } from './migrate-job';
 import { DiagnosisReportsRepository } from '../infra/db/diagnosis-reports-repository';
 import { probePreamble } from '../infra/probe-preamble';
 import { HostService } from './host-service';
@@ -57,6 +60,7 @@ export interface Osdeck {
   alerts: AlertService | null;
   diagnoses: DiagnosisService;
   tune: TuneService;
+  migration: MigrationService;
   close(): Promise<void>;
 }
 
@@ -77,11 +81,13 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
   const jobs = new JobService(jobsRepo, queue, hosts, audit, clock);
   const diagnoses = new DiagnosisService(hosts, jobs, new DiagnosisReportsRepository(db), audit, clock, (spec) => probePreamble(spec, config.dataDir));
   const tune = new TuneService(hosts, jobs, new TuningRepository(db), audit, clock);
+  const migration = new MigrationService(hosts, jobs, new MigrationRepository(db), audit, clock, config.dataDir, (actor, host) => tune.start(actor, 'apply', host, { profile: 'baseline', dryRun: true }));
   const handlers = new Map<string, JobHandler>([
     ['exec', new ExecJob(hosts, audit)],
     ['workload', new WorkloadJob(hosts, audit)],
     ['diagnose', new DiagnoseJob(diagnoses)],
     ...TUNE_JOB_TYPES.map((type) => [type, new TuneJob(type, tune)] as const),
+    ...MIGRATE_JOB_TYPES.map((type) => [type, new MigrateJob(type, migration)] as const),
   ]);
   const runner = new JobRunner(jobsRepo, handlers, clock, instanceId, opts.log ?? quietLog);
   await hosts.ensureLocal();
@@ -96,7 +102,7 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
     alerts = new AlertService(new AlertsRepository(db), hosts, store, audit, clock);
   }
   return {
-    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics, reports, alerts, diagnoses, tune,
+    config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics, reports, alerts, diagnoses, tune, migration,
     async close() {
       alerts?.stop();
       await metrics?.collector.stop();

@@ -87,6 +87,10 @@ export class JobsRepository {
       .where('status', '=', 'running')
       .execute();
   };
+  /** For handlers whose steps are idempotent: a step cut off by a restart runs again. */
+  requeueRunningSteps = async (jobId: string) => {
+    await this.k.updateTable('job_steps').set({ status: 'pending', started_at: null }).where('job_id', '=', jobId).where('status', '=', 'running').execute();
+  };
   cancelPendingSteps = async (jobId: string, now: string) => {
     await this.k
       .updateTable('job_steps')

@@ -230,6 +230,65 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('tune_runs_job').on('tune_runs').columns(['job_id']).execute();
       },
     },
+    '0005-migration': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('migration_assessments')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('job_id', 'text')
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('root', 'text', (c) => c.notNull())
+          .addColumn('path', 'text', (c) => c.notNull())
+          .addColumn('readiness', 'text', (c) => c.notNull())
+          .addColumn('counts_json', 'text', (c) => c.notNull())
+          .addColumn('report_json', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('migration_assessments_host').on('migration_assessments').columns(['host', 'created_at']).execute();
+        await db.schema
+          .createTable('migration_backups')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('job_id', 'text')
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('root', 'text', (c) => c.notNull())
+          .addColumn('dir', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('sha256', 'text')
+          .addColumn('bytes', 'integer')
+          .addColumn('files', 'integer')
+          .addColumn('message', 'text')
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .execute();
+        await db.schema.createIndex('migration_backups_host').on('migration_backups').columns(['host', 'created_at']).execute();
+        await db.schema
+          .createTable('migration_runs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('job_id', 'text')
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('root', 'text', (c) => c.notNull())
+          .addColumn('path', 'text', (c) => c.notNull())
+          .addColumn('wave', 'integer', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('step', 'text')
+          .addColumn('ponr', 'integer', (c) => c.notNull())
+          .addColumn('backup_id', 'text')
+          .addColumn('assessment_id', 'text')
+          .addColumn('options_json', 'text', (c) => c.notNull())
+          .addColumn('message', 'text')
+          .addColumn('before_json', 'text')
+          .addColumn('after_json', 'text')
+          .addColumn('result_json', 'text')
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .execute();
+        await db.schema.createIndex('migration_runs_host').on('migration_runs').columns(['host', 'created_at']).execute();
+        await db.schema.createIndex('migration_runs_job').on('migration_runs').columns(['job_id']).execute();
+      },
+    },
   };
 }
 

@@ -189,7 +189,65 @@ export interface TuneRunsTable {
   finished_at: string | null;
 }
 
+export interface MigrationAssessmentsTable {
+  id: string;
+  job_id: string | null;
+  host: string;
+  /** "/" for the running system, else the offline root's path */
+  root: string;
+  path: string;
+  readiness: string;
+  counts_json: string;
+  report_json: string;
+  created_at: string;
+}
+
+export interface MigrationBackupsTable {
+  id: string;
+  job_id: string | null;
+  host: string;
+  root: string;
+  /** where the backup lives on the host */
+  dir: string;
+  /** running | verified | failed */
+  state: string;
+  sha256: string | null;
+  bytes: number | null;
+  files: number | null;
+  message: string | null;
+  created_by: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface MigrationRunsTable {
+  id: string;
+  job_id: string | null;
+  host: string;
+  root: string;
+  path: string;
+  wave: number;
+  /** queued | prechecking | backing-up | migrating | paused | done | failed | stopped | rolled-back | rollback-failed | skipped | blocked | cancelled */
+  state: string;
+  step: string | null;
+  ponr: number;
+  backup_id: string | null;
+  assessment_id: string | null;
+  options_json: string;
+  message: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  result_json: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
+  migration_assessments: MigrationAssessmentsTable;
+  migration_backups: MigrationBackupsTable;
+  migration_runs: MigrationRunsTable;
   tune_profiles: TuneProfilesTable;
   tune_results: TuneResultsTable;
   tune_runs: TuneRunsTable;
