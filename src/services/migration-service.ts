@@ -129,6 +129,9 @@ function runView(r: Partial<MigrationRunRow> & Pick<MigrationRunRow, 'id' | 'hos
   };
 }
 
+/** Who a job step acts for: the job's creator (the job was permission-checked when it was created). */
+const jobActor = (job: JobRow): Actor => ({ type: job.created_by.startsWith('token:') ? 'token' : 'user', name: job.created_by, role: 'operator', userId: null });
+
 export class MigrationService {
   private readonly indexCache = new Map<string, { at: number; index: Promise<TargetIndex> }>();
   private ms(): number {
@@ -427,7 +430,7 @@ export class MigrationService {
       const s = await this.restoreBackup(host, b, signal, async (x) => (run ? this.repo.updateRun(run.id, { message: x.message, updated_at: iso(this.clock) }) : undefined));
       const ok = s.state === 'done';
       if (run) await this.repo.updateRun(run.id, { state: ok ? 'rolled-back' : 'rollback-failed', message: s.message, updated_at: iso(this.clock), finished_at: iso(this.clock) });
-      await this.audit.record({ name: job.created_by, role: 'admin' } as Actor, { action: run ? 'migrate.rollback' : 'migrate.restore', result: ok ? 'ok' : 'error', target: `host:${host}`, jobId: job.id, detail: { backup: b.id, run: run?.id, message: s.message } });
+      await this.audit.record(jobActor(job), { action: run ? 'migrate.rollback' : 'migrate.restore', result: ok ? 'ok' : 'error', target: `host:${host}`, jobId: job.id, detail: { backup: b.id, run: run?.id, message: s.message } });
       return { status: ok ? 'ok' : 'failed', exitCode: ok ? 0 : 1, stdout: `${s.message}\n${s.log}`, durationMs: this.ms() - started, ...(ok ? {} : { errorCode: 'RESTORE_FAILED', error: s.message }) };
     } catch (e) {
       return stepFromError(e, this.ms() - started);
@@ -520,7 +523,7 @@ export class MigrationService {
   /** Drives one host's run to a terminal state; safe to call again after a restart (resumable). */
   async runMigrateStep(job: JobRow, p: MigrateJobParams, host: string, signal: AbortSignal): Promise<StepOutcome> {
     const started = this.ms();
-    const actor = { name: job.created_by, role: 'operator' } as Actor;
+    const actor = jobActor(job);
     let run = p.resume?.[host] ? await this.repo.run(p.resume[host]!) : await this.repo.runByJobHost(job.id, host);
     if (!run) {
       const now = iso(this.clock);
