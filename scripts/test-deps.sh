@@ -25,6 +25,11 @@ have nft || need+=(nftables)
 have perl || need+=(perl)
 have mkfs.ext4 || need+=(e2fsprogs)
 have losetup || need+=(mount)
+have rpmbuild || need+=(rpm)
+have dnf || need+=(dnf)
+have createrepo_c || need+=(createrepo-c)
+have debootstrap || [ -x /usr/sbin/debootstrap ] || need+=(debootstrap)
+have zstd || need+=(zstd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test-deps: missing ${need[*]}; run as root (or: sudo apt-get install ${need[*]})" >&2

@@ -9,8 +9,15 @@
 // Nothing is routed out of 198.18.0.0/15: the root namespace does not forward, and we never
 // touch ip_forward or iptables.
 //
+// With `rootfs` (the RPM migration lab, see rpm-lab.ts), a host does not share the machine's
+// files at all: its root is an overlay over a prepared base root (lower layer, read-only, shared
+// by every host) mounted in the machine's mount namespace at <hostDir>/root, fresh at every
+// start, and its sshd runs chrooted into it with proc, sysfs and /dev mounted inside the host's
+// private mount namespace. The machine (dnf --installroot, tests) changes a running host's files
+// through <hostDir>/root: it is the same overlay.
+//
 // Every external program is run with an argument array (never a shell string built from
-// values); the one `sh -c` below gets its values as positional parameters.
+// values); the `sh -c` scripts below get their values as positional parameters.
 
 import { spawn } from 'node:child_process';
 import { constants as fsConstants, promises as fs } from 'node:fs';
@@ -49,12 +56,21 @@ export interface LabHost {
   port: number;
   user: string;
   hostname: string;
+  /** With `rootfs`: the host's root directory as seen from the machine (<hostDir>/root). */
+  rootDir?: string;
+}
+
+export interface LabRootfs {
+  /** a prepared root directory (rpm-lab.ts ensureBaseRootfs): the read-only lower layer */
+  base: string;
 }
 
 export interface LabUpOptions {
   dir: string;
   hosts: number;
   onProgress?: (done: number, total: number) => void;
+  /** Run every host chrooted into its own overlay over `base` instead of the machine's files. */
+  rootfs?: LabRootfs;
 }
 
 export interface LabState {
@@ -62,6 +78,8 @@ export interface LabState {
   privateKeyPath: string;
   publicKey: string;
   dir: string;
+  /** present when the lab was started with `rootfs` */
+  rootfs?: LabRootfs;
 }
 
 export type LabHostStatus = LabHost & { netnsExists: boolean; sshdRunning: boolean; reachable: boolean };
@@ -200,6 +218,8 @@ interface LabTools {
   hostname: string;
   sh: string;
   mount: string;
+  umount: string;
+  chroot: string;
 }
 
 const TOOL_PACKAGES: Record<keyof LabTools, { program: string; debianPackage: string }> = {
@@ -210,6 +230,8 @@ const TOOL_PACKAGES: Record<keyof LabTools, { program: string; debianPackage: st
   hostname: { program: 'hostname', debianPackage: 'hostname' },
   sh: { program: 'sh', debianPackage: 'dash' },
   mount: { program: 'mount', debianPackage: 'mount' },
+  umount: { program: 'umount', debianPackage: 'mount' },
+  chroot: { program: 'chroot', debianPackage: 'coreutils' },
 };
 
 // sbin directories are often missing from PATH under sudo or in services.
@@ -255,6 +277,7 @@ async function findLabTools(needed: ReadonlyArray<keyof LabTools>): Promise<LabT
 }
 
 const ALL_TOOLS: ReadonlyArray<keyof LabTools> = ['ip', 'sshd', 'sshKeygen', 'unshare', 'hostname', 'sh', 'mount'];
+const ROOTFS_TOOLS: ReadonlyArray<keyof LabTools> = [...ALL_TOOLS, 'umount', 'chroot'];
 
 // ---------------------------------------------------------------------------------------------
 // Files in the lab directory
@@ -274,10 +297,29 @@ interface HostPaths {
   etcWork: string;
   hostDir: string;
   hostKeyPath: string;
+  /** sshd's config, PidFile and -E log as seen from the machine */
   configPath: string;
   pidPath: string;
   logPath: string;
+  /** with rootfs: the host's root (overlay mount point) and its layers, else null */
+  root: RootPaths | null;
 }
+
+interface RootPaths {
+  dir: string;
+  upper: string;
+  work: string;
+}
+
+// Inside a chroot host, sshd runs the root's own /etc/ssh/sshd_config (so tuning and migration
+// edit the config it really runs) and keeps its pid and log inside the root too.
+const ROOT_SSHD = '/usr/sbin/sshd';
+const ROOT_SSHD_CONFIG = '/etc/ssh/sshd_config';
+const ROOT_HOST_KEY = '/etc/ssh/ssh_host_ed25519_key';
+const ROOT_PID_FILE = '/run/sshd.pid';
+const ROOT_SSHD_LOG = '/var/log/osdeck-lab-sshd.log';
+// Overlay mount options are comma-separated and lowerdir is colon-separated.
+const SAFE_OVERLAY_PATH = /^[A-Za-z0-9._/@+=~ -]+$/;
 
 // Paths end up inside sshd_config (quoted); a conservative alphabet keeps quoting and
 // sshd's %-token expansion (AuthorizedKeysFile) from ever changing their meaning.
@@ -304,17 +346,28 @@ function labPaths(dirOption: string): LabPaths {
   };
 }
 
-function hostPaths(paths: LabPaths, hostName: string): HostPaths {
+function hostPaths(paths: LabPaths, hostName: string, chrooted = false): HostPaths {
   const hostDir = path.join(paths.hostsDir, hostName);
+  const rootDir = path.join(hostDir, 'root');
+  const inRoot = (file: string): string => path.join(rootDir, file);
   return {
     hostDir,
     hostKeyPath: path.join(hostDir, 'ssh_host_ed25519_key'),
-    configPath: path.join(hostDir, 'sshd_config'),
-    pidPath: path.join(hostDir, 'sshd.pid'),
-    logPath: path.join(hostDir, 'sshd.log'),
+    configPath: chrooted ? inRoot(ROOT_SSHD_CONFIG) : path.join(hostDir, 'sshd_config'),
+    pidPath: chrooted ? inRoot(ROOT_PID_FILE) : path.join(hostDir, 'sshd.pid'),
+    logPath: chrooted ? inRoot(ROOT_SSHD_LOG) : path.join(hostDir, 'sshd.log'),
     etcUpper: path.join(hostDir, 'etc-upper'),
     etcWork: path.join(hostDir, 'etc-work'),
+    root: chrooted ? { dir: rootDir, upper: path.join(hostDir, 'root-upper'), work: path.join(hostDir, 'root-work') } : null,
   };
+}
+
+/** The root directory of a lab host started with `rootfs`, as seen from this machine. */
+export function labHostRoot(state: LabState, name: string): string {
+  const host = state.hosts.find((candidate) => candidate.name === name);
+  if (!host) throw new LabError('LAB_UNKNOWN_HOST', `no lab host named ${JSON.stringify(name)}`);
+  if (!state.rootfs) throw new LabError('LAB_NOT_RUNNING', `the lab in ${state.dir} was not started with rootfs: its hosts share the machine's root`, { host: name });
+  return hostPaths(labPaths(state.dir), host.name, true).root?.dir as string;
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -352,7 +405,7 @@ async function ensureClientKey(tools: LabTools, paths: LabPaths): Promise<string
 // ---------------------------------------------------------------------------------------------
 // State file
 
-function describeLabHost(index: number): LabHost {
+function describeLabHost(index: number, paths?: LabPaths): LabHost {
   const name = labHostName(index);
   return {
     name,
@@ -362,6 +415,7 @@ function describeLabHost(index: number): LabHost {
     port: LAB_SSH_PORT,
     user: LAB_SSH_USER,
     hostname: name,
+    ...(paths ? { rootDir: hostPaths(paths, name, true).root?.dir as string } : {}),
   };
 }
 
@@ -400,11 +454,14 @@ export async function readLabState(dir: string): Promise<LabState | null> {
   const record = parsed as Record<string, unknown>;
   if (!Array.isArray(record.hosts) || !record.hosts.every(isLabHost)) return null;
   if (typeof record.publicKey !== 'string') return null;
+  const rootfs = record.rootfs as Record<string, unknown> | undefined;
+  if (rootfs !== undefined && (typeof rootfs !== 'object' || rootfs === null || typeof rootfs.base !== 'string')) return null;
   return {
-    hosts: record.hosts.map((host: LabHost) => describeLabHost(host.index)),
+    hosts: record.hosts.map((host: LabHost) => describeLabHost(host.index, rootfs ? paths : undefined)),
     privateKeyPath: paths.privateKeyPath,
     publicKey: record.publicKey,
     dir: paths.dir,
+    ...(rootfs ? { rootfs: { base: rootfs.base as string } } : {}),
   };
 }
 
@@ -446,9 +503,15 @@ async function readSshdPid(host: HostPaths): Promise<number | null> {
   }
   const pid = Number(text.trim());
   if (!Number.isInteger(pid) || pid <= 1) return null;
+  if (!(await isProcessAlive(pid))) return null;
   // Guards against a recycled pid: sshd keeps `-f <config>` visible in its process title.
-  if (!(await isProcessAlive(pid)) || !(await readCommandLine(pid)).includes(host.configPath)) return null;
-  return pid;
+  const commandLine = await readCommandLine(pid);
+  if (host.root) {
+    // Every chrooted sshd runs /etc/ssh/sshd_config: the root it runs in tells them apart.
+    const root = await fs.readlink(`/proc/${pid}/root`).catch(() => '');
+    return root === host.root.dir && commandLine.includes(` -f ${ROOT_SSHD_CONFIG}`) ? pid : null;
+  }
+  return commandLine.includes(host.configPath) ? pid : null;
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {
@@ -515,7 +578,13 @@ async function findLabProcesses(netnsNames: readonly string[], paths: LabPaths, 
     if (namespacesOnly) continue;
     const commandLine = await readCommandLine(pid);
     // sshd's process title is `sshd: /usr/sbin/sshd -f <config> … [listener] …`.
-    if (/^(sshd: )?\S*sshd /.test(commandLine) && commandLine.includes(` -f ${hostsMarker}`)) found.push(pid);
+    if (/^(sshd: )?\S*sshd /.test(commandLine) && commandLine.includes(` -f ${hostsMarker}`)) {
+      found.push(pid);
+      continue;
+    }
+    // Anything chrooted into a lab host's root (a rootfs host's sshd, its sessions, what they left running).
+    const root = await fs.readlink(`/proc/${pid}/root`).catch(() => '');
+    if (root.startsWith(hostsMarker)) found.push(pid);
   }
   return found;
 }
@@ -623,13 +692,15 @@ async function configureHostNetwork(tools: LabTools, host: LabHost): Promise<voi
 // sshd
 
 function renderSshdConfig(host: LabHost, files: HostPaths, paths: LabPaths): string {
+  // A chrooted sshd sees only the root: its key, pid file and keys are the root's own files.
+  const chrooted = files.root !== null;
   return [
     '# Written by osdeck lab; rewritten on every start.',
     `ListenAddress ${host.address}`,
     `Port ${host.port}`,
-    `HostKey "${files.hostKeyPath}"`,
-    `PidFile "${files.pidPath}"`,
-    `AuthorizedKeysFile "${paths.authorizedKeysPath}"`,
+    `HostKey "${chrooted ? ROOT_HOST_KEY : files.hostKeyPath}"`,
+    `PidFile "${chrooted ? ROOT_PID_FILE : files.pidPath}"`,
+    `AuthorizedKeysFile "${chrooted ? '.ssh/authorized_keys' : paths.authorizedKeysPath}"`,
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
@@ -722,6 +793,7 @@ async function waitForSsh(host: LabHost, files: HostPaths): Promise<number> {
  * checked separately over TCP.
  */
 async function startSshd(tools: LabTools, host: LabHost, files: HostPaths): Promise<void> {
+  if (files.root) return startChrootSshd(tools, host, files, files.root);
   await fs.rm(files.pidPath, { force: true });
   await fs.writeFile(files.logPath, '');
   // A lab host is a fresh server, not this workstation: the machine's own /root/.bashrc (which
@@ -769,14 +841,138 @@ async function ensureHostKey(tools: LabTools, host: LabHost, files: HostPaths): 
 }
 
 async function writeSshdConfig(host: LabHost, files: HostPaths, paths: LabPaths): Promise<void> {
+  if (files.root) return writeRootSshFiles(host, files, paths, files.root);
   await fs.writeFile(files.configPath, renderSshdConfig(host, files, paths), { mode: 0o644 });
 }
 
-async function bringUpHost(tools: LabTools, paths: LabPaths, host: LabHost): Promise<void> {
-  const files = hostPaths(paths, host.name);
+// ---------------------------------------------------------------------------------------------
+// Hosts with their own root (rootfs)
+
+function checkRootfsPaths(paths: LabPaths, rootfs: LabRootfs): string {
+  if (typeof rootfs.base !== 'string' || rootfs.base.trim() === '') throw new LabError('LAB_BAD_DIR', 'rootfs.base must be a non-empty path');
+  const base = path.resolve(rootfs.base);
+  for (const [what, dir] of [['rootfs base', base], ['lab directory', paths.dir]] as const) {
+    if (!SAFE_OVERLAY_PATH.test(dir)) {
+      throw new LabError(
+        'LAB_BAD_DIR',
+        `${what} ${JSON.stringify(dir)} cannot be used in an overlay mount (allowed: letters, digits, space and ._/@+=~-)`,
+      );
+    }
+  }
+  if (base === '/' || `${paths.dir}/`.startsWith(`${base}/`)) {
+    throw new LabError('LAB_BAD_DIR', `rootfs base ${base} must not contain the lab directory ${paths.dir}`);
+  }
+  return base;
+}
+
+async function assertRootfsBase(base: string): Promise<void> {
+  if (!(await exists(path.join(base, ROOT_SSHD.slice(1))))) {
+    throw new LabError('LAB_BAD_DIR', `rootfs base ${base} has no ${ROOT_SSHD} (prepare it with ensureBaseRootfs in rpm-lab.ts)`);
+  }
+}
+
+/**
+ * Mounts a fresh overlay at <hostDir>/root, in the machine's mount namespace: the base is the
+ * read-only lower layer, the upper layer (everything this host changes) is wiped first.
+ */
+async function mountHostRoot(tools: LabTools, base: string, root: RootPaths): Promise<void> {
+  await unmountUnder(tools, root.dir);
+  await fs.rm(root.upper, { recursive: true, force: true });
+  await fs.rm(root.work, { recursive: true, force: true });
+  await fs.mkdir(root.upper, { mode: 0o755 });
+  await fs.mkdir(root.work, { mode: 0o700 });
+  await fs.mkdir(root.dir, { recursive: true, mode: 0o755 });
+  await runCommand(tools.mount, [
+    '-t', 'overlay', 'osdeck-lab-root', '-o', `lowerdir=${base},upperdir=${root.upper},workdir=${root.work}`, root.dir,
+  ]);
+}
+
+/** Writes the host's sshd config, host key, authorized key and name into its root. */
+async function writeRootSshFiles(host: LabHost, files: HostPaths, paths: LabPaths, root: RootPaths): Promise<void> {
+  const inRoot = (file: string): string => path.join(root.dir, file);
+  await fs.mkdir(inRoot('/etc/ssh'), { recursive: true, mode: 0o755 });
+  await fs.writeFile(files.configPath, renderSshdConfig(host, files, paths), { mode: 0o644 });
+  for (const suffix of ['', '.pub']) {
+    const target = inRoot(`${ROOT_HOST_KEY}${suffix}`);
+    await fs.rm(target, { force: true });
+    await fs.copyFile(`${files.hostKeyPath}${suffix}`, target);
+    await fs.chmod(target, suffix ? 0o644 : 0o600);
+  }
+  await fs.mkdir(inRoot('/root/.ssh'), { recursive: true, mode: 0o700 });
+  await fs.chmod(inRoot('/root/.ssh'), 0o700);
+  await fs.copyFile(paths.authorizedKeysPath, inRoot('/root/.ssh/authorized_keys'));
+  await fs.chmod(inRoot('/root/.ssh/authorized_keys'), 0o600);
+  await fs.writeFile(inRoot('/etc/hostname'), `${host.hostname}\n`, { mode: 0o644 });
+  await fs.writeFile(
+    inRoot('/etc/hosts'),
+    `127.0.0.1\tlocalhost\n${host.address}\t${host.hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+    { mode: 0o644 },
+  );
+  await fs.mkdir(inRoot('/run/sshd'), { recursive: true, mode: 0o755 });
+}
+
+/**
+ * Starts the root's own sshd chrooted into the host's root, inside its netns and a fresh UTS and
+ * mount namespace. proc, sysfs (this netns's view), the machine's cgroup hierarchies and /dev
+ * (recursively, so devpts comes along) are mounted into the root inside that private namespace:
+ * they never appear in the machine's mount table, and go away with the host's last process.
+ */
+async function startChrootSshd(tools: LabTools, host: LabHost, files: HostPaths, root: RootPaths): Promise<void> {
+  await fs.rm(files.pidPath, { force: true });
+  await fs.mkdir(path.dirname(files.logPath), { recursive: true });
+  await fs.writeFile(files.logPath, '');
+  try {
+    await runCommand(tools.ip, [
+      'netns', 'exec', host.netns,
+      tools.unshare, '--uts', '--mount', '--propagation', 'private',
+      tools.sh, '-c',
+      '"$1" "$2" && r="$3" && m="$4" && "$m" -t proc proc "$r/proc" && "$m" -t sysfs sysfs "$r/sys" && ' +
+        '{ [ -z "$5" ] || { "$m" -t tmpfs -o mode=755 osdeck-lab-cgroup "$r/sys/fs/cgroup" && printf "%s\\n" "$5" | while read -r t o p; do mkdir -p "$r$p" && "$m" -t "$t" -o "$o" "$t" "$r$p" || exit 1; done; }; } && ' +
+        '"$m" --rbind /dev "$r/dev" && exec "$6" "$r" "$7" -f "$8" -E "$9"',
+      'osdeck-lab-sshd', tools.hostname, host.hostname, root.dir, tools.mount, await cgroupMounts(), tools.chroot, ROOT_SSHD, ROOT_SSHD_CONFIG, ROOT_SSHD_LOG,
+    ]);
+  } catch (error) {
+    const log = await readLogTail(files.logPath);
+    const stderr = error instanceof CommandFailure ? error.stderr : '';
+    throw new Error(`sshd did not start: ${log || stderr || describe(error)}`, { cause: error });
+  }
+}
+
+/** Mount points at or under `dir` in this (the machine's) mount namespace, deepest first. */
+async function mountsUnder(dir: string): Promise<string[]> {
+  const text = await fs.readFile('/proc/self/mounts', 'utf8').catch(() => '');
+  // /proc/self/mounts escapes space, tab, newline and backslash as octal.
+  const unescape = (field: string): string => field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+  const found = text
+    .split('\n')
+    .map((line) => unescape(line.split(' ')[1] ?? ''))
+    .filter((mountPoint) => mountPoint === dir || mountPoint.startsWith(`${dir}/`));
+  return [...new Set(found)].sort((a, b) => b.length - a.length);
+}
+
+/** Unmounts everything at or under `dir` (lazily when busy); throws if something stays mounted. */
+async function unmountUnder(tools: Pick<LabTools, 'umount'>, dir: string): Promise<void> {
+  // Stacked mounts need one round each; a few rounds are plenty.
+  for (let round = 0; round < 5; round++) {
+    const mounted = await mountsUnder(dir);
+    if (mounted.length === 0) return;
+    for (const mountPoint of mounted) {
+      await runCommand(tools.umount, [mountPoint]).catch(() => runCommand(tools.umount, ['--lazy', mountPoint]).catch(() => {}));
+    }
+  }
+  const left = await mountsUnder(dir);
+  if (left.length > 0) throw new Error(`could not unmount ${left.join(', ')}`);
+}
+
+async function bringUpHost(tools: LabTools, paths: LabPaths, host: LabHost, rootfsBase: string | null): Promise<void> {
+  const files = hostPaths(paths, host.name, rootfsBase !== null);
   let step = 'preparing host directory';
   try {
     await fs.mkdir(files.hostDir, { recursive: true, mode: 0o700 });
+    if (files.root && rootfsBase !== null) {
+      step = 'mounting its root';
+      await mountHostRoot(tools, rootfsBase, files.root);
+    }
     step = 'generating host key';
     await ensureHostKey(tools, host, files);
     await writeSshdConfig(host, files, paths);
@@ -798,12 +994,14 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
   const problem = labHostCountProblem(opts.hosts);
   if (problem) throw new LabError('LAB_BAD_HOST_COUNT', problem);
   const paths = labPaths(opts.dir);
+  const rootfsBase = opts.rootfs === undefined ? null : checkRootfsPaths(paths, opts.rootfs);
   assertRoot();
-  const tools = await findLabTools(ALL_TOOLS);
+  const tools = await findLabTools(rootfsBase === null ? ALL_TOOLS : ROOTFS_TOOLS);
+  if (rootfsBase !== null) await assertRootfsBase(rootfsBase);
 
   await labDown({ dir: paths.dir });
 
-  const hosts = labHostIndices(opts.hosts).map(describeLabHost);
+  const hosts = labHostIndices(opts.hosts).map((index) => describeLabHost(index, rootfsBase === null ? undefined : paths));
   try {
     await fs.mkdir(paths.hostsDir, { recursive: true, mode: 0o700 });
     await fs.mkdir(SSHD_PRIVSEP_DIR, { recursive: true, mode: 0o755 });
@@ -815,12 +1013,18 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
 
     let done = 0;
     await forEachBounded(hosts, SETUP_CONCURRENCY, async (host) => {
-      await bringUpHost(tools, paths, host);
+      await bringUpHost(tools, paths, host, rootfsBase);
       done += 1;
       opts.onProgress?.(done, hosts.length);
     });
 
-    const state: LabState = { hosts, privateKeyPath: paths.privateKeyPath, publicKey, dir: paths.dir };
+    const state: LabState = {
+      hosts,
+      privateKeyPath: paths.privateKeyPath,
+      publicKey,
+      dir: paths.dir,
+      ...(rootfsBase === null ? {} : { rootfs: { base: rootfsBase } }),
+    };
     await writeLabState(paths, state);
     return state;
   } catch (error) {
@@ -833,17 +1037,25 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
 
 /**
  * Removes every lab object on this machine, found by name rather than from state.json so it
- * works after a crash: processes in lab namespaces, root-side veths, namespaces, the bridge.
- * `killedSshd` counts every process killed (lab sshds and the sessions they spawned).
+ * works after a crash: processes in lab namespaces (and anything chrooted into a host root),
+ * the hosts' root overlays (every mount under the lab's hosts dir), root-side veths,
+ * namespaces, the bridge. `killedSshd` counts every process killed (lab sshds and the sessions
+ * and background jobs they spawned).
  */
 export async function labDown(opts: { dir: string }): Promise<{ removedNetns: number; killedSshd: number }> {
   const paths = labPaths(opts.dir);
   assertRoot();
-  const tools = await findLabTools(['ip']);
+  const tools = await findLabTools(['ip', 'umount']);
 
   const found = await discoverLabNetwork(tools);
   const processes = await findLabProcesses(found.netns, paths);
   await terminate(processes);
+  // Host roots (rootfs labs); the mounts inside them lived in the hosts' private namespaces,
+  // which ended with their last process.
+  let unmountError: unknown;
+  await unmountUnder(tools, paths.hostsDir).catch((error: unknown) => {
+    unmountError = error;
+  });
 
   // Deleting a namespace destroys its veth pair inside the kernel's batched namespace
   // cleanup, which is ~8x faster than `link del` per veth (each waits for an RCU grace
@@ -875,6 +1087,9 @@ export async function labDown(opts: { dir: string }): Promise<{ removedNetns: nu
     );
   }
 
+  if (unmountError !== undefined) {
+    throw new LabError('LAB_TEARDOWN_FAILED', `unmounting lab host roots: ${describe(unmountError)}`, { cause: unmountError });
+  }
   await fs.rm(paths.statePath, { force: true });
   await removePidFiles(paths);
   const removedNetns = found.netns.length;
@@ -930,7 +1145,7 @@ export async function labStatus(opts: { dir: string }): Promise<LabHostStatus[]>
   const statuses: LabHostStatus[] = new Array(state.hosts.length);
   const indexed = state.hosts.map((host, position) => ({ host, position }));
   await forEachBounded(indexed, STATUS_CONCURRENCY, async ({ host, position }) => {
-    const files = hostPaths(paths, host.name);
+    const files = hostPaths(paths, host.name, state.rootfs !== undefined);
     const netnsExists = namespaces.has(host.netns);
     const sshdRunning = (await readSshdPid(files)) !== null;
     const reachable = netnsExists && (await probeSshBanner(host.address, host.port, SSH_PROBE_TIMEOUT_MS));
@@ -943,9 +1158,9 @@ export async function labStatus(opts: { dir: string }): Promise<LabHostStatus[]>
 export async function regenerateHostKey(opts: { dir: string; name: string }): Promise<void> {
   const paths = labPaths(opts.dir);
   assertRoot();
-  const tools = await findLabTools(ALL_TOOLS);
   const state = await readLabState(paths.dir);
   if (!state) throw new LabError('LAB_NOT_RUNNING', `no lab is described in ${paths.statePath}; run labUp first`);
+  const tools = await findLabTools(state.rootfs ? ROOTFS_TOOLS : ALL_TOOLS);
   const host = state.hosts.find((candidate) => candidate.name === opts.name);
   if (!host) {
     throw new LabError('LAB_UNKNOWN_HOST', `no lab host named ${JSON.stringify(opts.name)} (hosts are lab-1 … lab-${state.hosts.length})`);
@@ -955,7 +1170,8 @@ export async function regenerateHostKey(opts: { dir: string; name: string }): Pr
       host: host.name,
     });
   }
-  const files = hostPaths(paths, host.name);
+  // A rootfs host keeps its root (and what was installed into it); only sshd restarts.
+  const files = hostPaths(paths, host.name, state.rootfs !== undefined);
   let step = 'stopping sshd';
   try {
     // Like a reinstall: the listener and every open session go, so clients must reconnect and

@@ -9,8 +9,13 @@ export function targetModules(packages: TargetPackage[], kernelPackage: string):
   let sawFiles = false;
   for (const p of packages) {
     if (!(p.name === kernelPackage || KERNEL_PACKAGES.test(p.name)) || !p.files) continue;
-    sawFiles = true;
-    for (const f of p.files) if (f.startsWith('/lib/modules/')) names.add(moduleName(f));
+    for (const f of p.files) {
+      const name = f.startsWith('/lib/modules/') ? moduleName(f) : '';
+      if (name) {
+        names.add(name);
+        sawFiles = true;
+      }
+    }
   }
   return sawFiles ? names : null;
 }
