@@ -38,6 +38,13 @@ function state(h: string): { packages: string; etc: string } {
 const osId = (h: string) => /^ID="?([^"\n]+)/m.exec(readFileSync(join(rootOf(h), 'etc/os-release'), 'utf8'))?.[1];
 const packagesOf = (h: string) => execFileSync('rpm', [`--root=${rootOf(h)}`, '-qa', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
 const cli = (args: string[], timeoutMs = 600_000) => runCli(args, { env, timeoutMs });
+function out<T>(r: { code: number | null; stdout: string; stderr: string }): T {
+  try {
+    return out<T>(r);
+  } catch {
+    throw new Error(`the CLI printed no JSON (exit ${r.code}): ${r.stderr.slice(-2000)} ${r.stdout.slice(-2000)}`);
+  }
+}
 const runArgs = () => ['--to', 'anolis7', '--repo', targetRepo, '--no-gpgcheck', '--yes', '--json'];
 
 async function runsOfJob(job: string): Promise<RunView[]> {
@@ -84,7 +91,7 @@ test('a batch of 20 with 2 failing scriptlets: 18 migrated, 2 rolled back to exa
   }
   const beforeStates = Object.fromEntries(names.map((h) => [h, state(h)]));
   const r = await cli(['migrate', 'run', 'group:lab', ...runArgs(), '--concurrency', '10', '--canary', '1', '--wave-size', '10']);
-  const runs = JSON.parse(r.stdout) as RunView[];
+  const runs = out<RunView[]>(r);
   assert.equal(runs.length, 20, r.stderr);
   const byState = (s: string) => runs.filter((x) => x.state === s).map((x) => x.host).sort();
   assert.deepEqual(byState('rolled-back'), ['lab-4', 'lab-7'], JSON.stringify(runs.filter((x) => x.state !== 'done')));
@@ -125,7 +132,7 @@ test('with a failure-rate threshold the batch stops after the failing canary wav
   }
   const beforeStates = Object.fromEntries(names.map((h) => [h, state(h)]));
   const r = await cli(['migrate', 'run', 'group:lab', ...runArgs(), '--concurrency', '10', '--canary', '2', '--wave-size', '9', '--max-failure-rate', '0.25']);
-  const runs = JSON.parse(r.stdout) as RunView[];
+  const runs = out<RunView[]>(r);
   assert.deepEqual(runs.filter((x) => x.state === 'rolled-back').map((x) => x.host).sort(), ['lab-1', 'lab-10']);
   const skipped = runs.filter((x) => x.state === 'skipped');
   assert.equal(skipped.length, 18, JSON.stringify(runs.map((x) => [x.host, x.state])));
@@ -141,7 +148,7 @@ test('faults: repository gone mid-transaction and /var full roll back exactly; a
   mirror.setFault({ kind: 'gone', prefix: '/anolis/', afterRpms: 2 });
   const gone = await cli(['migrate', 'run', h1, ...runArgs()]);
   mirror.setFault(null);
-  const [g] = JSON.parse(gone.stdout) as RunView[];
+  const [g] = out<RunView[]>(gone);
   assert.equal(g!.state, 'rolled-back', gone.stdout);
   assert.equal(g!.ponr, false);
   assert.deepEqual(state(h1), b1, 'repository gone: package set and /etc as before');
@@ -150,14 +157,14 @@ test('faults: repository gone mid-transaction and /var full roll back exactly; a
   const h2 = 'lab-3';
   const b2 = state(h2);
   const paused = await cli(['migrate', 'run', h2, ...runArgs(), '--stop-after', 'release']);
-  const [p] = JSON.parse(paused.stdout) as RunView[];
+  const [p] = out<RunView[]>(paused);
   assert.equal(p!.state, 'paused', paused.stdout);
   assert.equal(osId(h2), 'anolis', 'the release package was swapped before the pause');
   const pid = readFileSync(join(labDir, 'hosts', h2, 'root', 'run', 'sshd.pid'), 'utf8').trim();
   execFileSync('nsenter', ['-t', pid, '-m', '-r', 'sh', '-c', 'rm -rf /var/cache/dnf/* && mount -t tmpfs -o size=64k osdeck-full /var/cache/dnf']);
   const resumed = await cli(['migrate', 'resume', p!.id, '--json']);
   execFileSync('nsenter', ['-t', pid, '-m', '-r', 'umount', '/var/cache/dnf']);
-  const full = JSON.parse(resumed.stdout) as RunView;
+  const full = out<RunView>(resumed);
   assert.equal(full.state, 'rolled-back', resumed.stdout);
   assert.match(full.message ?? '', /test failed/);
   assert.deepEqual(state(h2), b2, '/var full: package set and /etc as before');
@@ -204,7 +211,7 @@ test('assessment of a planted host reports each planted problem with its severit
   ] }));
 
   const r = await cli(['migrate', 'assess', `${h},lab-6`, '--to', 'anolis7', '--repo', targetRepo, '--no-gpgcheck', '--json', '--xlsx', join(labDir, 'a.xlsx'), '--html', join(labDir, 'a.html')]);
-  const reports = JSON.parse(r.stdout) as Array<{ evidence: { host: string; readiness: string; findings: Array<{ key: string; severity: string; title: string; related?: string[] }> } }>;
+  const reports = out<Array<{ evidence: { host: string; readiness: string; findings: Array<{ key: string; severity: string; title: string; related?: string[] }> } }>>(r);
   const planted = reports.find((x) => x.evidence.host === h)!.evidence;
   const got = planted.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity} ${f.key}`).sort();
   assert.deepEqual(got, [
@@ -233,7 +240,7 @@ test('assessment of a planted host reports each planted problem with its severit
   // the inhibitor blocks a run; nothing changes
   const b = state(h);
   const blocked = await cli(['migrate', 'run', h, ...runArgs()]);
-  const [run] = JSON.parse(blocked.stdout) as RunView[];
+  const [run] = out<RunView[]>(blocked);
   assert.equal(run!.state, 'blocked');
   assert.match(run!.message ?? '', /leapp:k1/);
   assert.deepEqual(state(h), b);

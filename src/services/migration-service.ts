@@ -452,7 +452,7 @@ export class MigrationService {
     return this.jobs.create(actor, 'migrate-run', selector, params as unknown as Record<string, unknown>);
   }
 
-  async resume(actor: Actor, runId: string, patch: { stopAfter?: string | null } = {}): Promise<JobView> {
+  async resume(actor: Actor, runId: string, patch: { stopAfter?: string | null; overrides?: string[] } = {}): Promise<JobView> {
     await this.requirePermission(actor, 'migrate.run', 'migrate.resume', `run:${runId}`);
     const run = await this.repo.run(runId);
     if (!run) throw new OsdeckError('NOT_FOUND', `no migration run ${JSON.stringify(runId.slice(0, 60))}`, 404);
@@ -462,6 +462,10 @@ export class MigrationService {
     if (patch.stopAfter === null) delete next.stopAfter;
     else if (patch.stopAfter !== undefined) next.stopAfter = patch.stopAfter;
     else delete next.stopAfter;
+    if (patch.overrides?.length) {
+      next.overrides = [...new Set([...(next.overrides ?? []), ...patch.overrides])];
+      await this.audit.record(actor, { action: 'migrate.override', result: 'ok', target: `host:${run.host}`, detail: { run: run.id, overrides: patch.overrides } });
+    }
     await this.repo.updateRun(run.id, { options_json: JSON.stringify(next), updated_at: iso(this.clock) });
     const params: MigrateJobParams = { input: next, waves: { [run.host]: 0 }, forks: 1, resume: { [run.host]: run.id } };
     return this.jobs.create(actor, 'migrate-run', run.host, params as unknown as Record<string, unknown>);
@@ -490,20 +494,19 @@ export class MigrationService {
     return (await this.repo.runsOfJob(jobId)).map((r) => runView(r));
   }
 
-  async run(id: string): Promise<RunView & { log?: string }> {
+  /** One run; with `log`, the agent's log tail read from the host (10 s at most; absent if the host does not answer). */
+  async run(id: string, opts: { log?: boolean } = {}): Promise<RunView & { log?: string }> {
     const r = await this.repo.run(id);
     if (!r) throw new OsdeckError('NOT_FOUND', `no migration run ${JSON.stringify(id.slice(0, 60))}`, 404);
     const view = runView(r, true);
-    if (!TERMINAL_RUN.has(r.state) || r.state !== 'done') {
-      // the agent's own log, when the host answers
-      try {
-        const s = await this.agentStatus(await this.transport(r.host), this.stateDir(r.root, r.id));
-        return { ...view, log: s.log };
-      } catch {
-        return view;
-      }
+    if (opts.log === false || ['queued', 'skipped'].includes(r.state)) return view;
+    try {
+      const t = await this.transport(r.host);
+      const out = await t.runScript(statusScript(this.stateDir(r.root, r.id), 200), { timeoutMs: 10_000, maxOutputBytes: 1024 * 1024 });
+      return { ...view, log: parseStatus(out.stdout.toString('utf8')).log };
+    } catch {
+      return view;
     }
-    return view;
   }
 
   async diffReport(id: string): Promise<Report> {
@@ -530,8 +533,11 @@ export class MigrationService {
       run = { id: newId(), job_id: job.id, host, root: p.input.root ?? '/', path: p.input.path, wave: p.waves[host] ?? 0, state: 'queued', step: null, ponr: 0, backup_id: null, assessment_id: null, options_json: JSON.stringify(p.input), message: null, before_json: null, after_json: null, result_json: null, created_by: job.created_by, created_at: now, updated_at: now, finished_at: null };
       await this.repo.insertRun(run);
     } else if (p.resume?.[host] && TERMINAL_RUN.has(run.state)) {
-      await this.repo.updateRun(run.id, { state: 'migrating', job_id: job.id, message: 'resuming', finished_at: null, updated_at: iso(this.clock) });
-      run = { ...run, state: 'migrating', job_id: job.id };
+      // without a verified backup nothing was changed yet: start again at the precheck
+      const verified = run.backup_id ? (await this.repo.backup(run.backup_id))?.state === 'verified' : false;
+      const next = verified ? 'migrating' : 'prechecking';
+      await this.repo.updateRun(run.id, { state: next, job_id: job.id, message: 'resuming', finished_at: null, updated_at: iso(this.clock) });
+      run = { ...run, state: next, job_id: job.id };
     }
     const id = run.id;
     const set = async (patch: Partial<MigrationRunRow>) => {

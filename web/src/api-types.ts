@@ -498,3 +498,197 @@ export interface TuneRunDetail extends TuneRun {
   plan: unknown;
   diff: string | null;
 }
+
+/* ---------- OS migration (src/api/routes/migrate-routes.ts, src/services/migration-service.ts) ---------- */
+
+/** A repository of a path's target; `baseurl` may hold {mirror}, $basearch and $releasever. */
+export interface MigrationRepo {
+  id: string;
+  name: string;
+  baseurl: string;
+  /** may be absent on a mirror */
+  optional?: boolean;
+  gpgkey?: string;
+}
+
+export interface MigrationKernelChoice {
+  package: string;
+  summary: string;
+  /** an extra repository this kernel comes from */
+  repo?: MigrationRepo;
+}
+
+/** GET /migrate/paths: one migration path (a data file): which source it takes, the target, its repositories and kernels. */
+export interface MigrationPath {
+  id: string;
+  name: string;
+  method: string;
+  source: { ids: string[]; versions: string[]; vendors: string[]; minRelease?: string; releasePackages: string[]; repoIds: string[] };
+  target: { id: string; version: string; name: string; releasever: string; mirror: string; releasePackages: string[]; repos: MigrationRepo[]; vendors: string[] };
+  kernel: { default: string; choices: Record<string, MigrationKernelChoice> };
+  renames: Array<{ from: string; to: string; note?: string }>;
+  removals: Array<{ name: string; reason: string }>;
+  minimums: { bootMiB: number; varMiB: number; usrMiB: number; rootMiB: number; memoryMiB: number };
+  origin?: string;
+}
+
+export interface MigrationPaths {
+  paths: MigrationPath[];
+  /** path files that could not be loaded, with the reason */
+  problems: string[];
+}
+
+export type MigrationReadiness = 'ready' | 'ready-with-warnings' | 'blocked';
+export type MigrationSeverity = 'inhibitor' | 'high' | 'medium' | 'low' | 'info';
+export type MigrationCounts = Partial<Record<MigrationSeverity, number>>;
+
+/** GET /migrate/assessments: one stored assessment, newest first. */
+export interface MigrationAssessment {
+  id: string;
+  jobId: string | null;
+  host: string;
+  /** "/" for the running system, else the offline root */
+  root: string;
+  path: string;
+  readiness: MigrationReadiness | string;
+  counts: MigrationCounts;
+  createdAt: string;
+}
+
+/** GET /migrate/fleet: every host with its latest assessment per path and root, and its latest run. */
+export interface MigrationFleetRow {
+  host: string;
+  assessments: Array<Omit<MigrationAssessment, 'jobId' | 'host'>>;
+  run: MigrationRun | null;
+}
+
+export const MIGRATION_STEPS = ['repos', 'release', 'test', 'sync', 'kernel', 'verify'] as const;
+export type MigrationStep = (typeof MIGRATION_STEPS)[number];
+
+/** What POST /migrate/assess takes (and, with more, POST /migrate/run). */
+export interface MigrationAssessRequest {
+  selector: string;
+  path: string;
+  /** an offline root file system on the host (a mounted image or chroot) */
+  root?: string;
+  /** replaces {mirror} in the path's repository URLs */
+  mirror?: string;
+  /** repository id → full URL */
+  repos?: Record<string, string>;
+  kernel?: string;
+  /** false installs unsigned packages (audited) */
+  gpgcheck?: boolean;
+  backupDir?: string;
+  concurrency?: number;
+}
+
+export interface MigrationRunRequest extends MigrationAssessRequest {
+  /** finding keys overridden (audited) */
+  overrides?: string[];
+  /** packages removed before distro-sync */
+  remove?: string[];
+  onFailure?: 'rollback' | 'stop';
+  stopAfter?: MigrationStep;
+  canary?: number;
+  waveSize?: number;
+  /** 0–1: no new wave starts once failed/finished exceeds this */
+  maxFailureRate?: number;
+  /** after success, dry-run the baseline tuning profile */
+  tune?: boolean;
+}
+
+export type MigrationRunState =
+  | 'queued'
+  | 'prechecking'
+  | 'backing-up'
+  | 'migrating'
+  | 'paused'
+  | 'done'
+  | 'failed'
+  | 'stopped'
+  | 'rolled-back'
+  | 'rollback-failed'
+  | 'rolling-back'
+  | 'skipped'
+  | 'blocked'
+  | 'cancelled';
+
+/** GET /migrate/runs: one host's migration. `ponr`: the point of no return (sync) has been passed. */
+export interface MigrationRun {
+  id: string;
+  jobId: string | null;
+  host: string;
+  root: string;
+  path: string;
+  wave: number;
+  state: MigrationRunState | string;
+  step: MigrationStep | string | null;
+  ponr: boolean;
+  backupId: string | null;
+  assessmentId: string | null;
+  message: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+/** A finished run's evidence: how many installed packages are exactly those of the target repositories. */
+export interface MigrationRunResult {
+  total: number;
+  fromTarget: number;
+  notFromTarget: string[];
+  /** false: the target metadata could not be read, nothing was compared */
+  checked: boolean;
+  tuneJob?: string | null;
+}
+
+/** GET /migrate/runs/:id: the run with its options, result and the tail of the agent's log (when the host answered). */
+export interface MigrationRunDetail extends MigrationRun {
+  options?: Partial<MigrationRunRequest>;
+  result?: MigrationRunResult;
+  log?: string;
+}
+
+/** GET /migrate/backups: a root file system archive; only `verified` ones are restored. */
+export interface MigrationBackup {
+  id: string;
+  host: string;
+  root: string;
+  dir: string;
+  state: 'running' | 'verified' | 'failed' | string;
+  sha256: string | null;
+  bytes: number | null;
+  files: number | null;
+  message: string | null;
+  createdBy: string;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** One assessment finding as stored in the report's evidence; `key` is what an override names. */
+export interface MigrationFinding {
+  key: string;
+  check: string;
+  severity: MigrationSeverity | string;
+  title: string;
+  summary: string;
+  remediation: { hint?: string; commands?: string[] };
+  related?: string[];
+  source?: 'osdeck' | 'leapp' | string;
+}
+
+/** The `evidence` of an assessment report (GET /migrate/assessments/:id). */
+export interface MigrationAssessmentEvidence {
+  host: string;
+  path: string;
+  kernel: string;
+  readiness: MigrationReadiness | string;
+  counts: MigrationCounts;
+  findings: MigrationFinding[];
+  packageFates: Record<string, number>;
+  os: { id: string | null; versionId: string | null; pretty: string | null; idLike?: string[] } | null;
+  /** online (the running system) or offline (a root) */
+  mode: string;
+  notes: string[];
+}

@@ -17,6 +17,7 @@ import { HostTuningPage } from './pages/host-tuning/HostTuningPage';
 import { JobPage } from './pages/job/JobPage';
 import { JobsPage } from './pages/jobs/JobsPage';
 import { LoginPage } from './pages/login/LoginPage';
+import { MigrationRoutes } from './pages/migration/MigrationRoutes';
 import { MonitoringPage } from './pages/monitoring/MonitoringPage';
 import { NotFoundPage } from './pages/not-found/NotFoundPage';
 import { SetupPage } from './pages/setup/SetupPage';
@@ -59,6 +60,7 @@ function App() {
             <Route path="/diagnose/jobs/:id" element={<DiagnosisRunPage />} />
             <Route path="/diagnose/reports/:id" element={<DiagnosisReportPage />} />
             <Route path="/tuning" element={<TuningPage />} />
+            <Route path="/migration/*" element={<MigrationRoutes />} />
             <Route path="/reports/compare" element={<ComparePage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -33,7 +33,7 @@ const RunBody = Type.Object({
 const BackupBody = Type.Object({ selector: Type.String({ minLength: 1, maxLength: 4000 }), root: Options.root, backupDir: Options.backupDir });
 const RestoreBody = Type.Object({ host: Name, backupId: Type.String({ maxLength: 64 }) });
 const RollbackBody = Type.Object({ runs: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 1000 }) });
-const ResumeBody = Type.Object({ stopAfter: Type.Optional(Type.String({ maxLength: 20 })) });
+const ResumeBody = Type.Object({ stopAfter: Type.Optional(Type.String({ maxLength: 20 })), overrides: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100, description: 'more finding keys to override (audited)' })) });
 const Format = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html'), Type.Literal('xlsx')])) });
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
@@ -77,9 +77,11 @@ export function migrateRoutes(app: FastifyInstance, m: MigrationService, reports
     const q = req.query as { host?: string; job?: string; limit?: number };
     return q.job ? m.runsOfJob(q.job) : m.runs(q.host, q.limit);
   });
-  app.get('/migrate/runs/:id', { config: { permission: 'host.read' }, schema: { tags, summary: "One run: state, step, options, result and the agent's log", params: Id, response: { ...errors } } }, async (req) => m.run((req.params as { id: string }).id));
+  app.get('/migrate/runs/:id', { config: { permission: 'host.read' }, schema: { tags, summary: "One run: state, step, options, result and the agent's log (log=0: without reading the host)", params: Id, querystring: Type.Object({ log: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])) }), response: { ...errors } } }, async (req) =>
+    m.run((req.params as { id: string }).id, { log: (req.query as { log?: string }).log !== '0' }),
+  );
   app.post('/migrate/runs/:id/resume', { config: { permission: 'migrate.run' }, schema: { tags, summary: 'Resume a failed, stopped or paused run from its last completed step: a job', params: Id, body: ResumeBody, response: { 202: Job, ...errors } } }, async (req, reply) =>
-    reply.code(202).send(await m.resume(actorOf(req), (req.params as { id: string }).id, { stopAfter: (req.body as Static<typeof ResumeBody>).stopAfter })),
+    reply.code(202).send(await m.resume(actorOf(req), (req.params as { id: string }).id, { stopAfter: (req.body as Static<typeof ResumeBody>).stopAfter, overrides: (req.body as Static<typeof ResumeBody>).overrides })),
   );
   app.post('/migrate/rollback', { config: { permission: 'migrate.run' }, schema: { tags, summary: "Roll runs back from their verified backups (after the point of no return): a job", body: RollbackBody, response: { 202: Job, ...errors } } }, async (req, reply) =>
     reply.code(202).send(await m.startRollback(actorOf(req), (req.body as Static<typeof RollbackBody>).runs)),

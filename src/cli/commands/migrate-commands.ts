@@ -249,16 +249,17 @@ export function migrateCommands(program: Command, client: () => ApiClient): void
   m.command('resume <run>')
     .description('resume a failed, stopped or paused run from its last completed step')
     .option('--stop-after <step>', 'pause again after this step')
+    .option('--override <key>', 'also override this finding (audited; repeatable), e.g. for a blocked run', collect, [])
     .option('--json', 'JSON output')
     .option('--no-wait', 'queue the job and return')
-    .action(async (id: string, o: { stopAfter?: string; json?: boolean; wait: boolean }) => {
+    .action(async (id: string, o: { stopAfter?: string; override: string[]; json?: boolean; wait: boolean }) => {
       const api = client();
-      const { job } = await runJob(api, `/migrate/runs/${encodeURIComponent(id)}/resume`, { ...(o.stopAfter && { stopAfter: o.stopAfter }) }, o);
+      const { job } = await runJob(api, `/migrate/runs/${encodeURIComponent(id)}/resume`, { ...(o.stopAfter && { stopAfter: o.stopAfter }), ...(o.override.length && { overrides: o.override }) }, o);
       if (!o.wait) return;
-      const r = await api.get<RunView>(`/migrate/runs/${encodeURIComponent(id)}`);
+      void job;
+      const r = await api.get<RunView>(`/migrate/runs/${encodeURIComponent(id)}?log=0`);
       if (o.json) return printJson(r);
       printRuns([r]);
-      void job;
     });
 
   m.command('rollback <runs...>')

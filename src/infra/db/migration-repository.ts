@@ -46,7 +46,7 @@ export class MigrationRepository {
   runByJobHost = (jobId: string, host: string) => this.k.selectFrom('migration_runs').selectAll().where('job_id', '=', jobId).where('host', '=', host).executeTakeFirst();
   runsOfJob = (jobId: string) => this.k.selectFrom('migration_runs').selectAll().where('job_id', '=', jobId).orderBy('wave').orderBy('host').execute();
   runs = (f: { host?: string; limit: number }) => {
-    let q = this.k.selectFrom('migration_runs').select(['id', 'job_id', 'host', 'root', 'path', 'wave', 'state', 'step', 'ponr', 'backup_id', 'message', 'created_by', 'created_at', 'updated_at', 'finished_at']);
+    let q = this.k.selectFrom('migration_runs').select(['id', 'job_id', 'host', 'root', 'path', 'wave', 'state', 'step', 'ponr', 'backup_id', 'assessment_id', 'message', 'created_by', 'created_at', 'updated_at', 'finished_at']);
     if (f.host) q = q.where('host', '=', f.host);
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
   };

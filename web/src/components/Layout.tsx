@@ -35,6 +35,9 @@ export function Layout() {
         <NavLink to="/diagnose" className={link}>
           Diagnose
         </NavLink>
+        <NavLink to="/migration" className={link}>
+          Migration
+        </NavLink>
         <NavLink to="/tuning" className={link}>
           Tuning
         </NavLink>
