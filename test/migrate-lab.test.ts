@@ -45,7 +45,7 @@ function out<T>(r: { code: number | null; stdout: string; stderr: string }): T {
     throw new Error(`the CLI printed no JSON (exit ${r.code}): ${r.stderr.slice(-2000)} ${r.stdout.slice(-2000)}`);
   }
 }
-const runArgs = () => ['--to', 'anolis7', '--repo', targetRepo, '--no-gpgcheck', '--yes', '--json'];
+const runArgs = () => ['--to', 'anolis7', '--repo', targetRepo, '--repo', 'updates=none', '--no-gpgcheck', '--yes', '--json'];
 
 async function runsOfJob(job: string): Promise<RunView[]> {
   return (await api<RunView[]>(server, token, 'GET', `/migrate/runs?job=${job}`)).body;
@@ -171,7 +171,7 @@ test('faults: repository gone mid-transaction and /var full roll back exactly; a
 
   // SSH connections killed while the agent works: the run carries on and the server reconnects
   const h3 = 'lab-5';
-  const job = await api<{ id: string }>(server, token, 'POST', '/migrate/run', { selector: h3, path: 'anolis7', repos: { os: `${mirror.url}/anolis/7.9/os/x86_64/` }, gpgcheck: false });
+  const job = await api<{ id: string }>(server, token, 'POST', '/migrate/run', { selector: h3, path: 'anolis7', repos: { os: `${mirror.url}/anolis/7.9/os/x86_64/`, updates: 'none' }, gpgcheck: false });
   assert.equal(job.status, 202);
   const sshdPid = readFileSync(join(labDir, 'hosts', h3, 'root', 'run', 'sshd.pid'), 'utf8').trim();
   let killed = 0;
@@ -210,7 +210,7 @@ test('assessment of a planted host reports each planted problem with its severit
     { title: 'SElinux relabeling will be scheduled', summary: 'relabel', severity: 'low', groups: ['selinux'], key: 'k2' },
   ] }));
 
-  const r = await cli(['migrate', 'assess', `${h},lab-6`, '--to', 'anolis7', '--repo', targetRepo, '--no-gpgcheck', '--json', '--xlsx', join(labDir, 'a.xlsx'), '--html', join(labDir, 'a.html')]);
+  const r = await cli(['migrate', 'assess', `${h},lab-6`, '--to', 'anolis7', '--repo', targetRepo, '--repo', 'updates=none', '--no-gpgcheck', '--json', '--xlsx', join(labDir, 'a.xlsx'), '--html', join(labDir, 'a.html')]);
   const reports = out<Array<{ evidence: { host: string; readiness: string; findings: Array<{ key: string; severity: string; title: string; related?: string[] }> } }>>(r);
   const planted = reports.find((x) => x.evidence.host === h)!.evidence;
   const got = planted.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity} ${f.key}`).sort();

@@ -59,7 +59,7 @@ test('an offline root is assessed, migrated, compared and rolled back through th
   assert.match(readFileSync(join(root, 'etc/os-release'), 'utf8'), /ID="centos"/);
 
   // assessment of the root: nothing above info on a clean root, JSON/HTML/XLSX
-  const a = await cli(['migrate', 'assess', 'local', '--to', 'anolis7', '--root', root, '--repo', targetRepo, '--no-gpgcheck', '--json']);
+  const a = await cli(['migrate', 'assess', 'local', '--to', 'anolis7', '--root', root, '--repo', targetRepo, '--repo', 'updates=none', '--no-gpgcheck', '--json']);
   assert.equal(a.code, 0, a.stderr + a.stdout);
   const reports = JSON.parse(a.stdout) as Array<{ evidence: { readiness: string; findings: Array<{ severity: string; key: string; title: string }>; mode: string } }>;
   assert.equal(reports.length, 1);
@@ -71,7 +71,7 @@ test('an offline root is assessed, migrated, compared and rolled back through th
   assert.ok(ev.findings.some((f) => f.key === 'packages:replaced'), 'lab-ntp → lab-chrony is reported as a rename');
 
   // migration (the agent runs detached on "local", on the root at the path)
-  const run = await cli(['migrate', 'run', 'local', '--to', 'anolis7', '--root', root, '--repo', targetRepo, '--no-gpgcheck', '--yes', '--json']);
+  const run = await cli(['migrate', 'run', 'local', '--to', 'anolis7', '--root', root, '--repo', targetRepo, '--repo', 'updates=none', '--no-gpgcheck', '--yes', '--json']);
   assert.equal(run.code, 0, run.stderr + run.stdout);
   const [r] = JSON.parse(run.stdout) as Array<{ id: string; state: string; root: string; backupId: string }>;
   assert.equal(r!.state, 'done', run.stdout);

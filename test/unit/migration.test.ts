@@ -42,6 +42,8 @@ test('target repositories: mirror, per-repo overrides, kernel repo, gpg and host
   assert.throws(() => resolveTargetRepos(p, { mirror: 'http://x/ y' }), /must be an http/);
   assert.throws(() => resolveTargetRepos(p, { repoUrls: { os: "http://x/'$(id)'" } }), /must be an http/);
   assert.throws(() => resolveTargetRepos(p, { kernel: 'rt' }), /unknown kernel choice/);
+  assert.deepEqual(resolveTargetRepos(p, { repoUrls: { updates: 'none' } }).map((r) => r.id), ['os']);
+  assert.throws(() => resolveTargetRepos(p, { repoUrls: { os: 'none' } }), /os is required/);
   const file = renderRepoFile(p, resolveTargetRepos(p, { repoUrls: { os: '/srv/os' } }));
   assert.match(file, /\[osdeck-os\]\nname=Anolis OS 7.9 - os\nbaseurl=file:\/\/\/srv\/os\nenabled=1\ngpgcheck=1\ngpgkey=https:\/\/mirrors/);
   assert.match(renderRepoFile(p, resolveTargetRepos(p, {}), false), /gpgcheck=0/);

@@ -54,7 +54,7 @@ function withCommon(c: Command): Command {
     .requiredOption('--to <path>', 'migration path (osdeck migrate paths), e.g. anolis7')
     .option('--root <path>', 'an offline root file system on the host (mounted image or chroot) instead of the running system')
     .option('--mirror <url>', "mirror that replaces {mirror} in the path's repository URLs")
-    .option('--repo <id=url>', 'a repository URL for one target repository id (repeatable)', collect, [])
+    .option('--repo <id=url>', 'a repository URL for one target repository id, or ID=none to leave an optional one out (repeatable)', collect, [])
     .option('--kernel <choice>', "the path's kernel choice (e.g. anck, rhck)")
     .option('--no-gpgcheck', 'install unsigned target packages (audited)')
     .option('--backup-dir <dir>', 'backups on the host go here (default /var/lib/osdeck/backups)')

@@ -184,7 +184,7 @@ export function validatePath(raw: unknown, origin: string): { path: MigrationPat
 /** The operator's choices for one run: a mirror, per-repository URL overrides, the kernel. */
 export interface RepoChoice {
   mirror?: string;
-  /** repo id → full baseurl */
+  /** repo id → full baseurl, or "none" to leave an optional repository out */
   repoUrls?: Record<string, string>;
   kernel?: string;
   /** false: install unsigned packages (an explicit, audited override; the lab's packages are unsigned) */
@@ -202,10 +202,15 @@ export function resolveTargetRepos(path: MigrationPath, choice: RepoChoice): Rep
   if (!kernel) throw new Error(`unknown kernel choice ${JSON.stringify(choice.kernel)}; choose one of ${Object.keys(path.kernel.choices).join(', ')}`);
   const repos = [...path.target.repos, ...(kernel.repo ? [kernel.repo] : [])];
   for (const id of Object.keys(overrides)) {
-    if (!repos.some((r) => r.id === id)) throw new Error(`--repo ${id}=…: ${path.id} has no repository ${id} (it has ${repos.map((r) => r.id).join(', ')})`);
+    const repo = repos.find((r) => r.id === id);
+    if (!repo) throw new Error(`--repo ${id}=…: ${path.id} has no repository ${id} (it has ${repos.map((r) => r.id).join(', ')})`);
+    if (overrides[id] === 'none') {
+      if (!repo.optional) throw new Error(`--repo ${id}=none: ${id} is required by ${path.id}; only optional repositories (${repos.filter((r) => r.optional).map((r) => r.id).join(', ') || 'none'}) can be left out`);
+      continue;
+    }
     if (!URL_OK.test(overrides[id]!)) throw new Error(`--repo ${id}: ${JSON.stringify(overrides[id])} must be an http(s)://, file:/// or absolute URL without spaces or quotes`);
   }
-  return repos.map((r) => ({
+  return repos.filter((r) => overrides[r.id] !== 'none').map((r) => ({
     ...r,
     baseurl: overrides[r.id] ?? r.baseurl.replaceAll('{mirror}', mirror),
     ...(r.gpgkey && { gpgkey: r.gpgkey.replaceAll('{mirror}', mirror) }),
