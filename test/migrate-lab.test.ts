@@ -40,9 +40,9 @@ const packagesOf = (h: string) => execFileSync('rpm', [`--root=${rootOf(h)}`, '-
 const cli = (args: string[], timeoutMs = 600_000) => runCli(args, { env, timeoutMs });
 function out<T>(r: { code: number | null; stdout: string; stderr: string }): T {
   try {
-    return out<T>(r);
-  } catch {
-    throw new Error(`the CLI printed no JSON (exit ${r.code}): ${r.stderr.slice(-2000)} ${r.stdout.slice(-2000)}`);
+    return JSON.parse(r.stdout) as T;
+  } catch (e) {
+    throw new Error(`the CLI printed no JSON (exit ${r.code}; ${(e as Error).message}): ${r.stderr.slice(-2000)} ${r.stdout.slice(0, 300)} … ${r.stdout.slice(-300)}`);
   }
 }
 const runArgs = () => ['--to', 'anolis7', '--repo', targetRepo, '--repo', 'updates=none', '--no-gpgcheck', '--yes', '--json'];

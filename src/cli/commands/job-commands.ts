@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { summaryLine, type StepCounts } from '../../domain/job-status';
 import type { JobView, StepView } from '../../services/job-service';
@@ -60,6 +61,30 @@ export async function follow(api: ApiClient, id: string, opts: { quiet: boolean 
     if (progress) process.stderr.write('\r\u001b[K');
   }
   return last ?? (await api.get<JobView>(`/jobs/${id}`));
+}
+
+/** Creates a job with a POST and, unless told not to wait, follows it to the end (exit code 1 if any host did not succeed). */
+export async function runJob(api: ApiClient, path: string, body: Record<string, unknown>, opts: { json?: boolean; wait: boolean }): Promise<{ job: JobView; steps: StepView[] }> {
+  const job = await api.post<JobView>(path, body);
+  if (!opts.wait) {
+    if (opts.json) printJson(job);
+    else console.log(`job ${job.id} queued on ${job.total} host(s); follow with: osdeck jobs watch ${job.id}`);
+    return { job, steps: [] };
+  }
+  const done = await follow(api, job.id, { quiet: !!opts.json });
+  const full = await api.get<{ steps: StepView[] }>(`/jobs/${job.id}`);
+  if (done.status !== 'succeeded' || full.steps.some((s) => s.status !== 'ok')) process.exitCode = 1;
+  return { job: done, steps: full.steps };
+}
+
+/** Asks on the terminal; true only for y/yes. */
+export async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 function exitFor(job: JobView): number {

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { Report } from '../../domain/report/report-shape';
 import type { JobView, StepView } from '../../services/job-service';
@@ -7,7 +6,7 @@ import type { RunView } from '../../services/migration-service';
 import type { ApiClient } from '../api-client';
 import { CliError } from '../cli-error';
 import { table } from '../table';
-import { follow } from './job-commands';
+import { confirm, runJob } from './job-commands';
 import { printJson, safe } from './output';
 
 interface Common {
@@ -63,18 +62,6 @@ function withCommon(c: Command): Command {
     .option('--no-wait', 'queue the job and return');
 }
 
-async function runJob(api: ApiClient, path: string, body: Record<string, unknown>, o: { json?: boolean; wait: boolean }): Promise<{ job: JobView; steps: StepView[] }> {
-  const job = await api.post<JobView>(path, body);
-  if (!o.wait) {
-    if (o.json) printJson(job);
-    else console.log(`job ${job.id} queued on ${job.total} host(s); follow with: osdeck jobs watch ${job.id}`);
-    return { job, steps: [] };
-  }
-  const done = await follow(api, job.id, { quiet: !!o.json });
-  const full = await api.get<{ steps: StepView[] }>(`/jobs/${job.id}`);
-  if (done.status !== 'succeeded' || full.steps.some((s) => s.status !== 'ok')) process.exitCode = 1;
-  return { job: done, steps: full.steps };
-}
 
 function printRuns(runs: RunView[]): void {
   if (runs.length === 0) return console.log('no migration runs');
@@ -91,14 +78,6 @@ function printReport(r: Report): void {
   }
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
-}
 
 export function migrateCommands(program: Command, client: () => ApiClient): void {
   const m = program.command('migrate').description('OS migration: assess, back up, migrate (single, batch, offline), roll back, compare');

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { parseRuleParams } from '../../domain/tuning/profiles';
 import type { JobView, StepView } from '../../services/job-service';
 import type { ApiClient } from '../api-client';
 import { CliError } from '../cli-error';
 import { table } from '../table';
-import { follow } from './job-commands';
+import { confirm, runJob } from './job-commands';
 import { printJson, safe } from './output';
 
 interface RuleView { id: string; title: string; category: string; risk: string; families: string[]; automaticFix: boolean; needsReboot: boolean; rationale: string; remediation: string; params: Array<{ name: string; type: string; default?: unknown; required?: boolean; enum?: string[] }> }
@@ -29,18 +28,6 @@ function selection(opts: Opts): Record<string, unknown> {
   };
 }
 
-async function runJob(api: ApiClient, path: string, body: Record<string, unknown>, opts: Opts): Promise<{ job: JobView; steps: StepView[] }> {
-  const job = await api.post<JobView>(path, body);
-  if (!opts.wait) {
-    if (opts.json) printJson(job);
-    else console.log(`job ${job.id} queued on ${job.total} host(s); follow with: osdeck jobs watch ${job.id}`);
-    return { job, steps: [] };
-  }
-  const done = await follow(api, job.id, { quiet: !!opts.json });
-  const full = await api.get<{ steps: StepView[] }>(`/jobs/${job.id}`);
-  if (done.status !== 'succeeded' || full.steps.some((s) => s.status !== 'ok')) process.exitCode = 1;
-  return { job: done, steps: full.steps };
-}
 
 function printMatrix(m: Matrix): void {
   if (!m.rules.length) return console.log("nothing checked yet: osdeck tune check SELECTOR [--profile P]");
@@ -50,14 +37,6 @@ function printMatrix(m: Matrix): void {
   if (fails.length) console.log(`\n${table(['host', 'rule', 'current', 'expected', 'fix'], fails.map((r) => r.map((x) => safe(x))))}`);
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
-}
 
 export function tuneCommands(program: Command, client: () => ApiClient): void {
   const tune = program
@@ -174,7 +153,7 @@ export function tuneCommands(program: Command, client: () => ApiClient): void {
     .action(async (selector: string | undefined, opts: Opts) => {
       if (!selector && !opts.run) throw new CliError('MISSING_ARGUMENT', 'osdeck tune revert SELECTOR, or --run RUN_ID');
       const api = client();
-      const { job, steps } = await runJob(api, '/tune/revert', { ...(selector ? { selector } : {}), ...(opts.run ? { runId: opts.run } : {}) }, { ...opts, rule: [], param: [] });
+      const { job, steps } = await runJob(api, '/tune/revert', { ...(selector ? { selector } : {}), ...(opts.run ? { runId: opts.run } : {}) }, opts);
       if (opts.json && opts.wait) printJson({ job: { id: job.id, status: job.status }, steps: steps.map((s) => ({ host: s.host, status: s.status, code: s.errorCode, error: s.error, output: s.stdout })), runs: await api.get<RunSummary[]>(`/tune/runs?job=${job.id}`) });
     });
 
