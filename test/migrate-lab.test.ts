@@ -124,7 +124,7 @@ test('a batch of 20 with 2 failing scriptlets: 18 migrated, 2 rolled back to exa
 });
 
 test('with a failure-rate threshold the batch stops after the failing canary wave', async () => {
-  for (const h of ['lab-4', 'lab-7']) rmSync(join(rootOf(h), LAB_FAIL_SCRIPTLET_FLAG));
+  for (const h of ['lab-4', 'lab-7']) rmSync(join(rootOf(h), LAB_FAIL_SCRIPTLET_FLAG), { force: true });
   // hosts are taken in name order: lab-1 and lab-10 are the canary wave
   for (const h of ['lab-1', 'lab-10']) {
     mkdirSync(join(rootOf(h), 'etc/osdeck-lab'), { recursive: true });
@@ -136,7 +136,8 @@ test('with a failure-rate threshold the batch stops after the failing canary wav
   assert.deepEqual(runs.filter((x) => x.state === 'rolled-back').map((x) => x.host).sort(), ['lab-1', 'lab-10']);
   const skipped = runs.filter((x) => x.state === 'skipped');
   assert.equal(skipped.length, 18, JSON.stringify(runs.map((x) => [x.host, x.state])));
-  assert.match(skipped[0]!.message ?? '', /2 of 2 host\(s\) in earlier waves failed \(100% > 25%\)/);
+  // the batch stops as soon as the canary failure rate is above the threshold
+  assert.match(skipped[0]!.message ?? '', /wave 1 not started: [12] of [12] host\(s\) in earlier waves failed \(100% > 25%\)/);
   for (const h of names) assert.deepEqual(state(h), beforeStates[h], `${h} untouched or rolled back`);
   for (const h of ['lab-1', 'lab-10']) rmSync(join(rootOf(h), LAB_FAIL_SCRIPTLET_FLAG));
 });
@@ -145,6 +146,8 @@ test('faults: repository gone mid-transaction and /var full roll back exactly; a
   // repository gone while the packages download (before the point of no return)
   const h1 = 'lab-2';
   const b1 = state(h1);
+  // nothing cached from earlier runs: the packages must come from the mirror
+  rmSync(join(rootOf(h1), 'var/cache/dnf'), { recursive: true, force: true });
   mirror.setFault({ kind: 'gone', prefix: '/anolis/', afterRpms: 2 });
   const gone = await cli(['migrate', 'run', h1, ...runArgs()]);
   mirror.setFault(null);

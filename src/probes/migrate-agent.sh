@@ -221,14 +221,15 @@ undo_before_ponr() {
   log "undoing the changes made so far (before the point of no return)"
   status "message=undoing: restoring repositories and release package"
   err=0
-  if [ -d "$ST/undo/yum.repos.d" ]; then
-    rm -rf "$R/etc/yum.repos.d" && cp -a "$ST/undo/yum.repos.d" "$R/etc/yum.repos.d" || err=1
-  fi
   if [ -f "$ST/undo/release.saved" ]; then
     # files of the target release packages go, the source's come back, then the rpm database
     for p in $TARGET_RELEASE; do rpm $RPMR -ql "$p" 2>/dev/null; done | while IFS= read -r f; do [ -f "$R$f" ] || [ -L "$R$f" ] && rm -f "$R$f"; done
     ( cd "$R/" && tar -x -p --numeric-owner -f "$ST/undo/release.tar" ) || err=1
     if [ -d "$ST/undo/rpmdb" ]; then rm -rf "$R$DBPATH" && cp -a "$ST/undo/rpmdb" "$R$DBPATH" || err=1; fi
+  fi
+  # last: the release files saved above include repo files as they were after the repos step
+  if [ -d "$ST/undo/yum.repos.d" ]; then
+    rm -rf "$R/etc/yum.repos.d" && cp -a "$ST/undo/yum.repos.d" "$R/etc/yum.repos.d" || err=1
   fi
   return $err
 }
@@ -287,6 +288,8 @@ step_verify() {
   rpm $RPMR -qa --qf '%{NAME}|%{EPOCHNUM}|%{VERSION}|%{RELEASE}|%{ARCH}|%{VENDOR}\n' | sort > "$ST/packages.after.detail"
   rpm $RPMR -Va > "$ST/rpm-va.after" 2>/dev/null
   if [ "$PM" = dnf ]; then pm check >> "$ST/log" 2>&1 || log "dnf check reports problems (see above)"; fi
+  # the downloaded packages were kept for a re-run; the host does not need them any more
+  pm clean packages >> "$ST/log" 2>&1
   done_step verify
 }
 
@@ -322,7 +325,8 @@ LOCK="$R/var/lib/osdeck/migrate/.lock"
 mkdir -p "$R/var/lib/osdeck/migrate"
 if ! mkdir "$LOCK" 2>/dev/null; then
   other=$(cat "$LOCK/pid" 2>/dev/null)
-  if [ -n "$other" ] && kill -0 "$other" 2>/dev/null; then status state=failed "message=another osdeck migration action (pid $other) is running on this root"; exit 3; fi
+  # the status file belongs to the running action: say it on stderr only
+  if [ -n "$other" ] && kill -0 "$other" 2>/dev/null; then echo "another osdeck migration action (pid $other) is running on this root" >&2; exit 3; fi
   rm -rf "$LOCK"; mkdir "$LOCK" || exit 3
 fi
 echo $$ > "$LOCK/pid"

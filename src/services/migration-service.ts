@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Actor } from '../domain/actor';
-import { OsdeckError, badRequest } from '../domain/errors';
+import { HostError, OsdeckError, badRequest } from '../domain/errors';
 import { assess, assessmentReport, type Assessment } from '../domain/migration/assessment';
 import { parseMigrationFacts, type MigrationFacts } from '../domain/migration/facts';
 import type { CheckContext, TargetIndex } from '../domain/migration/findings';
@@ -131,6 +131,18 @@ function runView(r: Partial<MigrationRunRow> & Pick<MigrationRunRow, 'id' | 'hos
 
 /** Who a job step acts for: the job's creator (the job was permission-checked when it was created). */
 const jobActor = (job: JobRow): Actor => ({ type: job.created_by.startsWith('token:') ? 'token' : 'user', name: job.created_by, role: 'operator', userId: null });
+
+/** Read-only or idempotent host calls survive a dropped connection: a few tries, 2 s apart. */
+async function retrying<T>(fn: () => Promise<T>, signal?: AbortSignal, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof HostError) || e.code === 'HOST_KEY_MISMATCH' || e.code === 'AUTH_FAILED' || i >= tries || signal?.aborted) throw e;
+      await sleep(2000, signal);
+    }
+  }
+}
 
 export class MigrationService {
   private readonly indexCache = new Map<string, { at: number; index: Promise<TargetIndex> }>();
@@ -517,6 +529,10 @@ export class MigrationService {
   }
 
   private async snapshot(host: string, root: string, signal?: AbortSignal): Promise<Snapshot> {
+    return retrying(() => this.snapshotOnce(host, root, signal), signal);
+  }
+
+  private async snapshotOnce(host: string, root: string, signal?: AbortSignal): Promise<Snapshot> {
     const mark = newSectionMark();
     const t = await this.transport(host);
     const r = await t.runScript(assembleProbe({ file: 'migrate-snapshot.sh', env: { OSDECK_ROOT: root === '/' ? '' : root }, timeoutSec: 120 }, mark), { timeoutMs: 120_000, maxOutputBytes: 32 * 1024 * 1024, signal });
@@ -591,9 +607,10 @@ export class MigrationService {
       const st = this.stateDir(run.root, id);
       const vars = this.agentVars(input, path, repos, backup, id);
       const t = await this.transport(host);
-      const cur = await this.agentStatus(t, st, signal);
+      const cur = await retrying(() => this.agentStatus(t, st, signal), signal);
       const resuming = Boolean(p.resume?.[host]);
-      if (cur.state === 'none' || (resuming && TERMINAL_AGENT.has(cur.state))) await this.launch(t, 'run', st, vars, false, signal);
+      // a second start while one runs is refused on the host (its lock), so retrying is safe
+      if (cur.state === 'none' || (resuming && TERMINAL_AGENT.has(cur.state))) await retrying(() => this.launch(t, 'run', st, vars, false, signal), signal);
       let cancelSent = false;
       const onCancel = () => {
         if (signal.reason?.message !== 'cancelled' || cancelSent) return;
