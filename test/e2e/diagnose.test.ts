@@ -8,25 +8,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { SHOTS, buildWeb, launchChromium, logInPage } from '../support/browser';
-import { type RunningServer, api, bootstrap, startServer } from '../support/server-harness';
+import { type ConsoleFixture, SHOTS, logInPage, startConsole } from '../support/browser';
+import type { RunningServer } from '../support/server-harness';
 
 let server: RunningServer;
-let token: string;
 let browser: Browser;
 const pageErrors: string[] = [];
 
+let fixture: ConsoleFixture | undefined;
 before(async () => {
-  buildWeb();
-  server = await startServer();
-  ({ token } = await bootstrap(server));
-  const u = await api(server, token, 'POST', '/users', { name: 'vera', password: 'viewer-password-123', role: 'viewer' });
-  assert.equal(u.status, 201, JSON.stringify(u.body));
-  browser = await launchChromium();
+  fixture = await startConsole();
+  ({ server, browser } = fixture);
 });
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await fixture?.close();
 });
 
 function logIn(user: string, password: string): Promise<Page> {

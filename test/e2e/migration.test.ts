@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { SHOTS, buildWeb, launchChromium, logInPage } from '../support/browser';
-import { type RunningServer, api, bootstrap, startServer } from '../support/server-harness';
+import { type ConsoleFixture, SHOTS, logInPage, startConsole } from '../support/browser';
+import { type RunningServer, api } from '../support/server-harness';
 
 let server: RunningServer;
 let token: string;
@@ -20,17 +20,13 @@ const consoleErrors: string[] = [];
 /** Port 9 (discard) on this machine: nothing listens, the repository reads fail at once. */
 const MIRROR = 'http://127.0.0.1:9/anolis';
 
+let fixture: ConsoleFixture | undefined;
 before(async () => {
-  buildWeb();
-  server = await startServer();
-  ({ token } = await bootstrap(server));
-  const u = await api(server, token, 'POST', '/users', { name: 'vera', password: 'viewer-password-123', role: 'viewer' });
-  assert.equal(u.status, 201, JSON.stringify(u.body));
-  browser = await launchChromium();
+  fixture = await startConsole();
+  ({ server, token, browser } = fixture);
 });
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await fixture?.close();
 });
 
 /** Logged in; console errors from here on are collected (the login page's own 401 from /auth/me is expected). */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { ROOT } from './server-harness';
+import { ROOT, type RunningServer, api, bootstrap, startServer } from './server-harness';
 
 /** Debian's Chromium (never a downloaded one); OSDECK_CHROMIUM overrides the path. */
 export const CHROMIUM = process.env.OSDECK_CHROMIUM ?? '/usr/bin/chromium';
@@ -42,4 +42,32 @@ export async function logInPage(browser: Browser, baseURL: string, user: string,
   await p.click('form[aria-label="Login"] button[type=submit]');
   await p.waitForURL('**/hosts');
   return p;
+}
+
+/** A console test's world: the web built, a server with an admin (its token) and a viewer `vera`, and Chromium. */
+export interface ConsoleFixture {
+  server: RunningServer;
+  token: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export const VIEWER = { name: 'vera', password: 'viewer-password-123' };
+
+export async function startConsole(): Promise<ConsoleFixture> {
+  buildWeb();
+  const server = await startServer();
+  const { token } = await bootstrap(server);
+  const u = await api(server, token, 'POST', '/users', { name: VIEWER.name, password: VIEWER.password, role: 'viewer' });
+  if (u.status !== 201) throw new Error(`creating the viewer failed: ${JSON.stringify(u.body)}`);
+  const browser = await launchChromium();
+  return {
+    server,
+    token,
+    browser,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
 }

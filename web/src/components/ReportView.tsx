@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Report, ReportTable } from '../api-types';
 import { dateTime } from '../format';
 import { Panel } from './PageHeader';
+import { CopyButton } from './CopyButton';
 import { SeverityBadge } from './SeverityBadge';
 import { StackedBar } from './StackedBar';
 
@@ -59,34 +60,6 @@ function TableBlock({ t }: { t: ReportTable }) {
         </table>
       </div>
     </Panel>
-  );
-}
-
-function CopyButton({ text }: { text: string }) {
-  const [done, setDone] = useState(false);
-  return (
-    <button
-      type="button"
-      className="btn btn-small"
-      onClick={() => {
-        const ok = () => {
-          setDone(true);
-          setTimeout(() => setDone(false), 1500);
-        };
-        // the Clipboard API exists only on https and localhost; plain http falls back to a selection copy
-        if (navigator.clipboard) void navigator.clipboard.writeText(text).then(ok);
-        else {
-          const ta = document.createElement('textarea');
-          ta.value = text;
-          document.body.appendChild(ta);
-          ta.select();
-          if (document.execCommand('copy')) ok();
-          ta.remove();
-        }
-      }}
-    >
-      {done ? 'copied' : 'copy'}
-    </button>
   );
 }
 

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api } from '../../api';
 import { JOB_FINAL, STEP_FINAL, type Step } from '../../api-types';
 import { type Column, DataTable } from '../../components/DataTable';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -14,6 +13,7 @@ import { jobCommand } from '../../job-command';
 import { useSession } from '../../session';
 import { useToggleSet } from '../../use-toggle-set';
 import { StepOutput } from './StepOutput';
+import { useCancelJob } from './LiveJobPanel';
 import { useJobStream } from './use-job-stream';
 
 /** Ticks once a second while something is running, so elapsed times move. */
@@ -40,8 +40,7 @@ export function JobPage() {
   // a single-host job shows its output at once; with many hosts each row opens on demand
   const { isOpen, toggle, setAll } = useToggleSet(steps.length === 1);
   const [problemsOnly, setProblemsOnly] = useState(false);
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelError, setCancelError] = useState<unknown>(undefined);
+  const { cancel, cancelling, cancelError, clearCancelError } = useCancelJob(id, setJob);
   const running = !!job && !JOB_FINAL.includes(job.status);
   const now = useNow(running);
 
@@ -94,18 +93,6 @@ export function JobPage() {
     },
   ];
 
-  async function cancel() {
-    setCancelling(true);
-    setCancelError(undefined);
-    try {
-      setJob(await api.cancelJob(id));
-    } catch (err) {
-      setCancelError(err);
-    } finally {
-      setCancelling(false);
-    }
-  }
-
   const openSteps = steps.filter((s) => !STEP_FINAL.includes(s.status)).length;
   const elapsed = job.startedAt ? between(job.startedAt, job.finishedAt ?? new Date(now).toISOString()) : null;
 
@@ -133,14 +120,14 @@ export function JobPage() {
         actions={
           running &&
           can('job.cancel') && (
-            <button type="button" className="btn btn-danger" onClick={cancel} disabled={cancelling || job.cancelRequested}>
+            <button type="button" className="btn btn-danger" onClick={() => void cancel()} disabled={cancelling || job.cancelRequested}>
               {job.cancelRequested ? 'Cancelling…' : cancelling ? 'Cancelling…' : 'Cancel job'}
             </button>
           )
         }
       />
       <ErrorBanner error={error} />
-      <ErrorBanner error={cancelError} title="Cancel failed" onDismiss={() => setCancelError(undefined)} />
+      <ErrorBanner error={cancelError} title="Cancel failed" onDismiss={clearCancelError} />
       {job.error && (
         <div className="banner banner-error">
           <strong>Job error:</strong> {job.error}

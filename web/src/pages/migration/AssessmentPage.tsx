@@ -9,7 +9,8 @@ import { useSession } from '../../session';
 import { useResource } from '../../use-resource';
 import { SEVERITIES, evidenceOf, findingsOf, rowsOf, tableOf } from './assessment-data';
 import { migrationApi } from './migration-api';
-import { CopyButton, FindingCounts, ReadinessBadge } from './migration-ui';
+import { CopyButton } from '../../components/CopyButton';
+import { FindingCounts, ReadinessBadge } from './migration-ui';
 
 const SEVERITY_HEAD: Record<string, { title: string; help: string; tone: string }> = {
   inhibitor: { title: 'Inhibitors', help: 'the migration does not start until each is fixed or explicitly overridden', tone: 'bad' },

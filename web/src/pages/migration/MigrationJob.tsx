@@ -1,12 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect } from 'react';
 import { Link } from 'react-router';
-import { api } from '../../api';
-import { JOB_FINAL, type Job, type MigrationAssessment, type MigrationRun, type Step } from '../../api-types';
+import { type Job, type MigrationAssessment, type MigrationRun, type Step } from '../../api-types';
 import { type Column, DataTable } from '../../components/DataTable';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { jobProgress } from '../../components/JobCounts';
-import { Loading, Panel } from '../../components/PageHeader';
-import { ProgressBar } from '../../components/ProgressBar';
+import { Loading } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { duration } from '../../format';
 import { useSession } from '../../session';
@@ -14,6 +11,7 @@ import { usePolling } from '../../use-polling';
 import { useResource } from '../../use-resource';
 import { useToggleSet } from '../../use-toggle-set';
 import { StepOutput } from '../job/StepOutput';
+import { LiveJobPanel, useWhenJobEnds } from '../job/LiveJobPanel';
 import { useJobStream } from '../job/use-job-stream';
 import { RunTable } from './RunTable';
 import { migrationApi } from './migration-api';
@@ -46,79 +44,27 @@ function firstLine(s: Step): string {
 export function MigrationJob({ id, onDone, onClose, onJob, onRetry }: { id: string; onDone: () => void; onClose?: () => void; onJob: (j: Job) => void; onRetry?: (r: MigrationRun) => void }) {
   const { can } = useSession();
   const { job, steps, error, setJob } = useJobStream(id);
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelError, setCancelError] = useState<unknown>(undefined);
-  const notified = useRef<string | null>(null);
-  const onDoneRef = useRef(onDone);
-  onDoneRef.current = onDone;
-  const final = !!job && JOB_FINAL.includes(job.status);
-
-  useEffect(() => {
-    if (final && notified.current !== id) {
-      notified.current = id;
-      onDoneRef.current();
-    }
-  }, [final, id]);
-
-  async function cancel() {
-    setCancelling(true);
-    setCancelError(undefined);
-    try {
-      setJob(await api.cancelJob(id));
-    } catch (err) {
-      setCancelError(err);
-    } finally {
-      setCancelling(false);
-    }
-  }
-
-  const p = job ? jobProgress(job) : null;
+  const final = useWhenJobEnds(id, job, onDone);
   const path = job ? pathOf(job) : '';
   return (
-    <section data-testid="migration-job" data-job={id} data-type={job?.type ?? ''} data-status={job?.status ?? 'loading'}>
-      <Panel
-        title={job ? `${JOB_TITLE[job.type] ?? job.type}${path ? ` for ${path}` : ''} on ${job.selector ?? ''}` : 'Migration job'}
-        actions={
-          <>
-            {job && <StatusBadge status={job.status} />}
-            {job && !final && can('job.cancel') && (
-              <button type="button" className="btn btn-small" onClick={() => void cancel()} disabled={cancelling || job.cancelRequested}>
-                {job.cancelRequested ? 'Cancelling…' : 'Cancel job'}
-              </button>
-            )}
-            <Link to={`/jobs/${encodeURIComponent(id)}`} className="btn btn-small">
-              job details
-            </Link>
-            {onClose && final && (
-              <button type="button" className="btn btn-small" onClick={onClose}>
-                Close
-              </button>
-            )}
-          </>
-        }
-      >
-        <ErrorBanner error={error} />
-        <ErrorBanner error={cancelError} title="Not cancelled" onDismiss={() => setCancelError(undefined)} />
-        {!job && !error && <Loading what="job" />}
-        {job && p && (
-          <div className="stack">
-            <ProgressBar total={job.total} ok={p.ok} bad={p.bad} stopped={p.stopped} label="hosts done" />
-            {job.error && (
-              <div className="banner banner-error">
-                <strong>Job error:</strong> {job.error}
-              </div>
-            )}
-            {job.type === 'migrate-assess' ? (
-              <AssessResults jobId={id} steps={steps} final={final} />
-            ) : job.type === 'migrate-run' ? (
-              <JobRuns jobId={id} final={final} onJob={onJob} onRetry={onRetry} />
-            ) : (
-              <StepsTable job={job} steps={steps} />
-            )}
-          </div>
-        )}
-      </Panel>
-    </section>
+    <LiveJobPanel
+      id={id}
+      job={job}
+      error={error}
+      setJob={setJob}
+      testId="migration-job"
+      title={job ? `${JOB_TITLE[job.type] ?? job.type}${path ? ` for ${path}` : ''} on ${job.selector ?? ''}` : 'Migration job'}
+      canCancel={can('job.cancel')}
+      onClose={onClose}
+    >
+      {job?.type === 'migrate-assess' ? (
+        <AssessResults jobId={id} steps={steps} final={final} />
+      ) : job?.type === 'migrate-run' ? (
+        <JobRuns jobId={id} final={final} onJob={onJob} onRetry={onRetry} />
+      ) : job ? (
+        <StepsTable job={job} steps={steps} />
+      ) : null}
+    </LiveJobPanel>
   );
 }
 

@@ -1,14 +1,10 @@
-import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
-import { JOB_FINAL, type Step } from '../../api-types';
+import type { Step } from '../../api-types';
 import { type Column, DataTable } from '../../components/DataTable';
-import { ErrorBanner } from '../../components/ErrorBanner';
-import { jobProgress } from '../../components/JobCounts';
-import { Loading, Panel } from '../../components/PageHeader';
-import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { duration } from '../../format';
 import { useToggleSet } from '../../use-toggle-set';
+import { LiveJobPanel, useWhenJobEnds } from '../job/LiveJobPanel';
 import { useJobStream } from '../job/use-job-stream';
 import { DiffView, tuneJobAction } from './tune-ui';
 
@@ -36,18 +32,8 @@ function summary(s: Step): string {
  * or diff. `onDone` is called once when the job ends, so the page can reload the matrix and runs.
  */
 export function TuneJobProgress({ id, onDone, onClose }: { id: string; onDone: () => void; onClose?: () => void }) {
-  const { job, steps, error } = useJobStream(id);
-  const notified = useRef<string | null>(null);
-  const onDoneRef = useRef(onDone);
-  onDoneRef.current = onDone;
-  const final = !!job && JOB_FINAL.includes(job.status);
-
-  useEffect(() => {
-    if (final && notified.current !== id) {
-      notified.current = id;
-      onDoneRef.current();
-    }
-  }, [final, id]);
+  const { job, steps, error, setJob } = useJobStream(id);
+  useWhenJobEnds(id, job, onDone);
 
   const { isOpen, toggle } = useToggleSet(steps.length === 1);
 
@@ -68,48 +54,27 @@ export function TuneJobProgress({ id, onDone, onClose }: { id: string; onDone: (
     },
   ];
 
-  const p = job ? jobProgress(job) : null;
   return (
-    <section data-testid="tune-job" data-job={id} data-status={job?.status ?? 'loading'}>
-      <Panel
-        title={job ? `${tuneJobAction(job)}${typeof job.params.profile === 'string' ? ` ${job.params.profile}` : ''} on ${job.selector ?? ''}` : 'Tuning job'}
-        actions={
-          <>
-            {job && <StatusBadge status={job.status} />}
-            <Link to={`/jobs/${encodeURIComponent(id)}`} className="btn btn-small">
-              job details
-            </Link>
-            {onClose && final && (
-              <button type="button" className="btn btn-small" onClick={onClose}>
-                Close
-              </button>
-            )}
-          </>
-        }
-      >
-        <ErrorBanner error={error} />
-        {!job && !error && <Loading what="job" />}
-        {job && p && (
-          <div className="stack">
-            <ProgressBar total={job.total} ok={p.ok} bad={p.bad} stopped={p.stopped} label="hosts done" />
-            {job.error && (
-              <div className="banner banner-error">
-                <strong>Job error:</strong> {job.error}
-              </div>
-            )}
-            <DataTable
-              testId="tune-job-steps"
-              columns={columns}
-              rows={steps}
-              rowKey={(s) => s.host}
-              rowClassName={(s) => (s.status === 'ok' || s.status === 'pending' || s.status === 'running' ? undefined : 'row-bad')}
-              detail={(s) => (isOpen(s.host) ? <TuneStepOutput step={s} /> : null)}
-              empty="No hosts matched the selector."
-            />
-          </div>
-        )}
-      </Panel>
-    </section>
+    <LiveJobPanel
+      id={id}
+      job={job}
+      error={error}
+      setJob={setJob}
+      testId="tune-job"
+      title={job ? `${tuneJobAction(job)}${typeof job.params.profile === 'string' ? ` ${job.params.profile}` : ''} on ${job.selector ?? ''}` : 'Tuning job'}
+      canCancel={false}
+      onClose={onClose}
+    >
+      <DataTable
+        testId="tune-job-steps"
+        columns={columns}
+        rows={steps}
+        rowKey={(s) => s.host}
+        rowClassName={(s) => (s.status === 'ok' || s.status === 'pending' || s.status === 'running' ? undefined : 'row-bad')}
+        detail={(s) => (isOpen(s.host) ? <TuneStepOutput step={s} /> : null)}
+        empty="No hosts matched the selector."
+      />
+    </LiveJobPanel>
   );
 }
 
