@@ -131,7 +131,7 @@ export async function buildServer(o: Osdeck, opts: ServerOptions = {}): Promise<
     if (o.alerts) alertRoutes(api, o.alerts);
     diagnosisRoutes(api, o.diagnoses);
     tuneRoutes(api, o.tune);
-    migrateRoutes(api, o.migration, o.reports);
+    migrateRoutes(api, o.migration);
   }, { prefix: '/api/v1' });
   if (o.metrics) prometheusRoute(app, o.metrics);
 

@@ -4,6 +4,7 @@ m="@@osdeck $OSDECK_MARK"
 R=${OSDECK_ROOT%/}
 if [ -n "$R" ]; then RPMR="--root=$R"; else RPMR=""; fi
 echo "$m os"; cat "$R/etc/os-release" 2>/dev/null
+echo "$m arch"; uname -m
 echo "$m packages"; rpm $RPMR -qa --qf '%{NAME}|%{EPOCHNUM}:%{VERSION}-%{RELEASE}|%{ARCH}|%{VENDOR}\n' 2>/dev/null | grep -v '^gpg-pubkey|' | sort
 echo "$m services"
 if [ -z "$R" ] && [ -d /run/systemd/system ]; then systemctl list-unit-files --state=enabled --no-legend --no-pager 2>/dev/null | awk '{print $1}'

@@ -30,6 +30,7 @@ import type { HostService } from './host-service';
 import type { StepOutcome } from './job-handler';
 import { stepFromError } from './job-handler';
 import type { JobService, JobView } from './job-service';
+import type { ReportService } from './report-service';
 
 export interface MigrateInput {
   path: string;
@@ -157,6 +158,7 @@ export class MigrationService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly dataDir: string,
+    private readonly reports: ReportService | null,
     private readonly tuneHook?: (actor: Actor, host: string) => Promise<JobView>,
   ) {}
 
@@ -177,8 +179,7 @@ export class MigrationService {
   /** Validates the operator's input once, before any job exists. */
   normalize(input: MigrateInput): { input: MigrateInput; path: MigrationPath; repos: RepoDef[] } {
     const path = this.path(input.path);
-    if (input.root !== undefined && (!SAFE_PATH.test(input.root) || input.root === '/' || input.root.includes('..'))) throw badRequest('BAD_ROOT', `--root must be an absolute path other than / (letters, digits and ._+@=:,/- only): ${JSON.stringify(input.root)}`);
-    if (input.backupDir !== undefined && (!SAFE_PATH.test(input.backupDir) || input.backupDir.includes('..'))) throw badRequest('BAD_BACKUP_DIR', `--backup-dir must be an absolute path: ${JSON.stringify(input.backupDir)}`);
+    this.checkRootAndDir(input);
     for (const p of input.remove ?? []) if (!PKG_NAME.test(p)) throw badRequest('BAD_PACKAGE', `--remove ${JSON.stringify(p)} is not a package name`);
     if (input.stopAfter !== undefined && !(AGENT_STEPS as readonly string[]).includes(input.stopAfter)) throw badRequest('BAD_STEP', `--stop-after must be one of ${AGENT_STEPS.join(', ')}`);
     if (input.maxFailureRate !== undefined && !(input.maxFailureRate >= 0 && input.maxFailureRate <= 1)) throw badRequest('BAD_RATE', '--max-failure-rate must be between 0 and 1');
@@ -294,7 +295,7 @@ export class MigrationService {
     return hosts.map((h) => ({
       host: h.name,
       assessments: assessments.filter((a) => a.host === h.name).map((a) => ({ id: a.id, root: a.root, path: a.path, readiness: a.readiness, counts: JSON.parse(a.counts_json) as Record<string, number>, createdAt: a.created_at })),
-      run: runs.find((r) => r.host === h.name) ? runView(runs.find((r) => r.host === h.name)! as MigrationRunRow) : null,
+      run: ((r) => (r ? runView(r as MigrationRunRow) : null))(runs.find((r) => r.host === h.name)),
     }));
   }
 
@@ -343,7 +344,7 @@ export class MigrationService {
         await onChange(s);
       }
       if (TERMINAL_AGENT.has(s.state)) return s;
-      if (s.alive === false && relaunch && (s.state === 'running' || s.state === 'none')) {
+      if (s.alive === false && relaunch && (s.state === 'running' || s.state === 'starting' || s.state === 'none')) {
         if (relaunched >= 3) throw new OsdeckError('AGENT_DIED', `${host}: the migration agent stopped without finishing (${s.message}); resume when the cause is fixed`, 502);
         relaunched++;
         await sleep(POLL_MS, signal);
@@ -393,7 +394,7 @@ export class MigrationService {
   }
 
   private checkRootAndDir(input: { root?: string; backupDir?: string }): void {
-    if (input.root !== undefined && (!SAFE_PATH.test(input.root) || input.root === '/' || input.root.includes('..'))) throw badRequest('BAD_ROOT', `--root must be an absolute path other than /: ${JSON.stringify(input.root)}`);
+    if (input.root !== undefined && (!SAFE_PATH.test(input.root) || input.root === '/' || input.root.includes('..'))) throw badRequest('BAD_ROOT', `--root must be an absolute path other than / (letters, digits and ._+@=:,/- only): ${JSON.stringify(input.root)}`);
     if (input.backupDir !== undefined && (!SAFE_PATH.test(input.backupDir) || input.backupDir.includes('..'))) throw badRequest('BAD_BACKUP_DIR', `--backup-dir must be an absolute path: ${JSON.stringify(input.backupDir)}`);
   }
 
@@ -521,6 +522,21 @@ export class MigrationService {
     }
   }
 
+  /** The #3 comparison report for a run: the hour before it started against the time since it finished. */
+  async compareReport(actor: Actor, id: string) {
+    if (!this.reports) throw new OsdeckError('NO_METRICS', 'metrics collection is off in this osdeck, so there is nothing to compare', 409);
+    const r = await this.repo.run(id);
+    if (!r) throw new OsdeckError('NOT_FOUND', `no migration run ${JSON.stringify(id.slice(0, 60))}`, 404);
+    const start = Date.parse(r.created_at);
+    const end = r.finished_at ? Date.parse(r.finished_at) : this.ms();
+    return this.reports.compare(actor, { selector: r.host, before: { from: start - 3_600_000, to: start }, after: { from: end, to: Math.max(end + 60_000, this.ms()) } });
+  }
+
+  renderCompare(report: Awaited<ReturnType<ReportService['compare']>>, format: 'html' | 'xlsx') {
+    if (!this.reports) throw new OsdeckError('NO_METRICS', 'metrics collection is off in this osdeck', 409);
+    return this.reports.render(report, format);
+  }
+
   async diffReport(id: string): Promise<Report> {
     const r = await this.repo.run(id);
     if (!r) throw new OsdeckError('NOT_FOUND', `no migration run ${JSON.stringify(id.slice(0, 60))}`, 404);
@@ -630,7 +646,7 @@ export class MigrationService {
       }
       // ---- evidence: before/after, every package from the target
       const after = await this.snapshot(host, run.root, signal);
-      const target = await this.targetIndex(path, repos, 'x86_64', signal).catch(() => null);
+      const target = await this.targetIndex(path, repos, after.arch, signal).catch(() => null);
       const result = this.verifyResult(after, target);
       let tuneJob: string | null = null;
       if (input.tune && this.tuneHook) tuneJob = await this.tuneHook(actor, host).then((j) => j.id, () => null);
@@ -640,7 +656,7 @@ export class MigrationService {
       if (signal.aborted && signal.reason?.message !== 'cancelled') return { status: 'interrupted', durationMs: this.ms() - started };
       const out = stepFromError(e, this.ms() - started);
       // contact problems leave the run as it is (the agent may still be working); others fail it
-      if (!['LOST_CONTACT', 'INTERRUPTED'].includes(out.errorCode ?? '')) await set({ state: run.ponr ? 'failed' : run.state === 'migrating' ? 'failed' : 'failed', message: out.error ?? 'failed', finished_at: iso(this.clock) });
+      if (!['LOST_CONTACT', 'INTERRUPTED'].includes(out.errorCode ?? '')) await set({ state: 'failed', message: out.error ?? 'failed', finished_at: iso(this.clock) });
       return out;
     }
   }

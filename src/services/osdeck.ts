@@ -81,16 +81,6 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
   const jobs = new JobService(jobsRepo, queue, hosts, audit, clock);
   const diagnoses = new DiagnosisService(hosts, jobs, new DiagnosisReportsRepository(db), audit, clock, (spec) => probePreamble(spec, config.dataDir));
   const tune = new TuneService(hosts, jobs, new TuningRepository(db), audit, clock);
-  const migration = new MigrationService(hosts, jobs, new MigrationRepository(db), audit, clock, config.dataDir, (actor, host) => tune.start(actor, 'apply', host, { profile: 'baseline', dryRun: true }));
-  const handlers = new Map<string, JobHandler>([
-    ['exec', new ExecJob(hosts, audit)],
-    ['workload', new WorkloadJob(hosts, audit)],
-    ['diagnose', new DiagnoseJob(diagnoses)],
-    ...TUNE_JOB_TYPES.map((type) => [type, new TuneJob(type, tune)] as const),
-    ...MIGRATE_JOB_TYPES.map((type) => [type, new MigrateJob(type, migration)] as const),
-  ]);
-  const runner = new JobRunner(jobsRepo, handlers, clock, instanceId, opts.log ?? quietLog);
-  await hosts.ensureLocal();
   let metrics: MetricsService | null = null;
   let reports: ReportService | null = null;
   let alerts: AlertService | null = null;
@@ -101,6 +91,16 @@ export async function createOsdeck(config: Config, opts: { clock?: Clock; log?: 
     reports = new ReportService(hosts, store, jobsRepo, audit, clock);
     alerts = new AlertService(new AlertsRepository(db), hosts, store, audit, clock);
   }
+  const migration = new MigrationService(hosts, jobs, new MigrationRepository(db), audit, clock, config.dataDir, reports, (actor, host) => tune.start(actor, 'apply', host, { profile: 'baseline', dryRun: true }));
+  const handlers = new Map<string, JobHandler>([
+    ['exec', new ExecJob(hosts, audit)],
+    ['workload', new WorkloadJob(hosts, audit)],
+    ['diagnose', new DiagnoseJob(diagnoses)],
+    ...TUNE_JOB_TYPES.map((type) => [type, new TuneJob(type, tune)] as const),
+    ...MIGRATE_JOB_TYPES.map((type) => [type, new MigrateJob(type, migration)] as const),
+  ]);
+  const runner = new JobRunner(jobsRepo, handlers, clock, instanceId, opts.log ?? quietLog);
+  await hosts.ensureLocal();
   return {
     config, db, clock, instanceId, queue, pool, audit, auth, hosts, jobs, runner, metrics, reports, alerts, diagnoses, tune, migration,
     async close() {

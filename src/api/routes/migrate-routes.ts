@@ -2,7 +2,6 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Report } from '../../domain/report/report-shape';
 import type { MigrationService } from '../../services/migration-service';
-import type { ReportService } from '../../services/report-service';
 import { Job, errors } from '../schemas';
 import { actorOf } from '../server';
 
@@ -43,7 +42,7 @@ async function sendReport(m: MigrationService, reply: FastifyReply, r: Report, f
   return reply.header('content-disposition', `${format === 'xlsx' ? 'attachment' : 'inline'}; filename="${doc.filename}"`).type(doc.contentType).send(doc.body);
 }
 
-export function migrateRoutes(app: FastifyInstance, m: MigrationService, reports: ReportService | null): void {
+export function migrateRoutes(app: FastifyInstance, m: MigrationService): void {
   const tags = ['migration'];
   app.get('/migrate/paths', { config: { permission: 'host.read' }, schema: { tags, summary: 'Migration paths (data files): source, target, repositories, kernel choices', response: { ...errors } } }, async () => m.paths());
   app.get('/migrate/fleet', { config: { permission: 'host.read' }, schema: { tags, summary: "Readiness of every host: latest assessment per path and latest run", response: { ...errors } } }, async () => m.fleet());
@@ -91,17 +90,11 @@ export function migrateRoutes(app: FastifyInstance, m: MigrationService, reports
     const r = await m.diffReport(id);
     return sendReport(m, reply, r, (req.query as Static<typeof Format>).format, `osdeck-migration-diff-${id}`);
   });
-  app.get('/migrate/runs/:id/compare', { config: { permission: 'host.read' }, schema: { tags, summary: 'The monitoring comparison report for the run: the hour before it started against the time since it finished', params: Id, querystring: Format, response: { ...errors } } }, async (req, reply) => {
-    const run = await m.run((req.params as { id: string }).id);
-    if (!reports) return reply.code(409).send({ code: 'NO_METRICS', message: 'metrics collection is off in this osdeck' });
-    const start = Date.parse(run.createdAt);
-    const end = run.finishedAt ? Date.parse(run.finishedAt) : Date.now();
-    const report = await reports.compare(actorOf(req), { selector: run.host, before: { from: start - 3_600_000, to: start }, after: { from: end, to: Math.max(end + 60_000, Date.now()) } });
+  app.get('/migrate/runs/:id/compare', { config: { permission: 'host.read' }, schema: { tags, summary: 'The monitoring comparison report for the run: the hour before it started against the time since it finished (JSON, HTML or XLSX)', params: Id, querystring: Format, response: { ...errors } } }, async (req, reply) => {
+    const report = await m.compareReport(actorOf(req), (req.params as { id: string }).id);
     const format = (req.query as Static<typeof Format>).format;
-    if (format === 'html' || format === 'xlsx') {
-      const doc = await reports.render(report, format);
-      return reply.type(doc.contentType).send(doc.body);
-    }
-    return report;
+    if (format !== 'html' && format !== 'xlsx') return report;
+    const doc = await m.renderCompare(report, format);
+    return reply.type(doc.contentType).send(doc.body);
   });
 }

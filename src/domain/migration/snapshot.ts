@@ -18,6 +18,8 @@ export interface Snapshot {
   modules: string[];
   boot: string[];
   kernel: string | null;
+  /** uname -m: the architecture the target repositories are read for */
+  arch: string;
 }
 
 const lines = (t: string) => t.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
@@ -46,6 +48,7 @@ export function parseSnapshot(raw: string, mark: string): Snapshot {
     modules: lines(section(s, 'modules')),
     boot: lines(section(s, 'boot')),
     kernel: section(s, 'kernel').trim() || null,
+    arch: /^[A-Za-z0-9_]+$/.test(section(s, 'arch').trim()) ? section(s, 'arch').trim() : 'x86_64',
   };
 }
 

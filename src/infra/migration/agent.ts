@@ -40,7 +40,8 @@ export function launchScript(action: AgentAction, st: string, config: string, op
     `ST=${shellQuote(st)}`,
     'umask 077',
     'mkdir -p "$ST" || exit 11',
-    opts.fresh ? 'rm -rf "$ST/done" "$ST/status" "$ST/cancel" "$ST/ponr"' : 'rm -f "$ST/cancel"',
+    // a restarted agent must not be read as finished before it writes its first status
+    opts.fresh ? 'rm -rf "$ST/done" "$ST/status" "$ST/cancel" "$ST/ponr"' : 'rm -f "$ST/cancel"; [ ! -f "$ST/status" ] || sed -i "s/^state=.*/state=starting/" "$ST/status"',
     `printf '%s' ${shellQuote(cfg)} | base64 -d > "$ST/config" || exit 12`,
     `printf '%s' ${shellQuote(agent)} | base64 -d > "$ST/agent.sh" || exit 12`,
     'command -v setsid >/dev/null 2>&1 || { echo "setsid is missing (util-linux)" >&2; exit 13; }',
