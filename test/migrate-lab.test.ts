@@ -237,8 +237,9 @@ test('assessment of a planted host reports each planted problem with its severit
   const clean = reports.find((x) => x.evidence.host === 'lab-6')!.evidence;
   assert.deepEqual(clean.findings.filter((x) => x.severity !== 'info'), [], 'a clean host: nothing spurious');
   assert.equal(clean.readiness, 'ready');
-  assert.match(readFileSync(join(labDir, 'a.html'), 'utf8'), /lab-legacy/);
-  assert.equal(readFileSync(join(labDir, 'a.xlsx')).subarray(0, 2).toString(), 'PK');
+  assert.match(readFileSync(join(labDir, `a-${h}.html`), 'utf8'), /lab-legacy/);
+  assert.doesNotMatch(readFileSync(join(labDir, 'a-lab-6.html'), 'utf8'), /lab-legacy/);
+  assert.equal(readFileSync(join(labDir, `a-${h}.xlsx`)).subarray(0, 2).toString(), 'PK');
 
   // the inhibitor blocks a run; nothing changes
   const b = state(h);

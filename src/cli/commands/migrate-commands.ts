@@ -93,17 +93,21 @@ export function migrateCommands(program: Command, client: () => ApiClient): void
     });
 
   withCommon(m.command('assess <selector>').description('assess hosts for a path (read-only); one report per host'))
-    .option('--html <file>', 'write the (first) host report as HTML')
-    .option('--xlsx <file>', 'write the (first) host report as XLSX')
+    .option('--html <file>', 'write the report as HTML (several hosts: FILE-HOST.html each)')
+    .option('--xlsx <file>', 'write the report as XLSX (several hosts: FILE-HOST.xlsx each)')
     .action(async (selector: string, o: Common & { html?: string; xlsx?: string }) => {
       const api = client();
       const { job, steps } = await runJob(api, '/migrate/assess', { selector, ...common(o) }, { json: o.json, wait: o.wait });
       if (!o.wait) return;
       const list = await api.get<Array<{ id: string; host: string; readiness: string; counts: Record<string, number> }>>(`/migrate/assessments?job=${encodeURIComponent(job.id)}`);
       const reports = await Promise.all(list.map(async (a) => ({ ...a, report: await api.get<Report>(`/migrate/assessments/${a.id}`) })));
+      // one host: FILE; several: FILE with -HOST before its extension, one per host
       for (const [format, file] of [['html', o.html], ['xlsx', o.xlsx]] as const) {
-        if (!file || !list[0]) continue;
-        writeFileSync(file, await api.document('GET', `/migrate/assessments/${list[0].id}?format=${format}`));
+        if (!file) continue;
+        for (const a of list) {
+          const target = list.length === 1 ? file : file.replace(/(\.[A-Za-z0-9]+)?$/, (ext) => `-${a.host}${ext}`);
+          writeFileSync(target, await api.document('GET', `/migrate/assessments/${a.id}?format=${format}`));
+        }
       }
       if (o.json) return printJson(reports.map((r) => r.report));
       for (const s of steps.filter((x) => x.status !== 'ok')) console.log(`${s.host}: ${s.status}: ${safe(s.error ?? '')}`);
