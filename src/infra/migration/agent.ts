@@ -40,10 +40,14 @@ export function launchScript(action: AgentAction, st: string, config: string, op
     `ST=${shellQuote(st)}`,
     'umask 077',
     'mkdir -p "$ST" || exit 11',
+    // an agent already running on this root is left alone: its script and config are never
+    // rewritten under it (sh reads its script as it goes)
+    'lock="$(dirname "$ST")/.lock"; p=$(cat "$lock/pid" 2>/dev/null)',
+    'if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then echo "running $p"; exit 0; fi',
     // a restarted agent must not be read as finished before it writes its first status
     opts.fresh ? 'rm -rf "$ST/done" "$ST/status" "$ST/cancel" "$ST/ponr"' : 'rm -f "$ST/cancel"; [ ! -f "$ST/status" ] || sed -i "s/^state=.*/state=starting/" "$ST/status"',
-    `printf '%s' ${shellQuote(cfg)} | base64 -d > "$ST/config" || exit 12`,
-    `printf '%s' ${shellQuote(agent)} | base64 -d > "$ST/agent.sh" || exit 12`,
+    `printf '%s' ${shellQuote(cfg)} | base64 -d > "$ST/config.new" && mv -f "$ST/config.new" "$ST/config" || exit 12`,
+    `printf '%s' ${shellQuote(agent)} | base64 -d > "$ST/agent.sh.new" && mv -f "$ST/agent.sh.new" "$ST/agent.sh" || exit 12`,
     'command -v setsid >/dev/null 2>&1 || { echo "setsid is missing (util-linux)" >&2; exit 13; }',
     `setsid nohup sh "$ST/agent.sh" ${action} "$ST" >> "$ST/agent.out" 2>&1 < /dev/null &`,
     'echo "started $!"',
