@@ -96,7 +96,13 @@ test('first run: / leads to setup; the setup token makes the admin; the fleet sh
 });
 
 test('logout; a wrong password shows an error; the right one signs in', async () => {
-  await page.getByRole('button', { name: 'Log out' }).click();
+  // under load the fleet page may still be re-rendering from its refresh: click again until the
+  // logout request has gone out and the login page shows
+  const logout = page.getByRole('button', { name: 'Log out' });
+  for (let i = 0; i < 4 && !page.url().endsWith('/login'); i++) {
+    await logout.click({ timeout: 5000 }).catch(() => {});
+    await page.waitForURL('**/login', { timeout: 5000 }).catch(() => {});
+  }
   await page.waitForURL('**/login');
   // the session is really gone, not just hidden
   const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
